@@ -1,0 +1,150 @@
+/**
+ * Bounded BER/DER reading for CMS input: a pre-flight walker that tells truncated input from
+ * malformed input (with the byte offset), then asn1js for the real decode.
+ *
+ * The walker is hand-written because asn1js only reports "end of input reached" without telling
+ * a truncated length from a broken one, and because it enforces a nesting limit so hostile input
+ * cannot recurse without bound (X.690 8.1 identifier/length octets, 8.1.5 end-of-contents).
+ */
+import * as asn1js from 'asn1js';
+import { SmimeBridgeError } from '../errors.js';
+import { toArrayBuffer } from './bytes.js';
+
+/** Limits for reading BER. */
+export interface BerLimits {
+  /** Maximum nesting depth of constructed encodings (default 64). */
+  maxDepth?: number;
+  /** Maximum input size in bytes (default 256 MiB). */
+  maxBytes?: number;
+}
+
+const DEFAULT_DEPTH = 64;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Walk the BER encoding in `b[start, end)` and throw `CMS_TRUNCATED` when a length points past the
+ * end of input, `CMS_MALFORMED` on an impossible identifier/length. Returns the end offset of the
+ * first top-level element.
+ */
+export function checkBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): number {
+  const maxDepth = limits.maxDepth ?? DEFAULT_DEPTH;
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (b.length > maxBytes) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${what} is ${b.length} bytes, over the ${maxBytes}-byte limit`, { offset: 0 });
+  if (b.length === 0) throw new SmimeBridgeError('CMS_TRUNCATED', `${what} is empty`, { offset: 0 });
+  const trunc = (off: number, m: string): never => {
+    throw new SmimeBridgeError('CMS_TRUNCATED', `${what} ends inside ${m}`, { offset: off });
+  };
+  const bad = (off: number, m: string): never => {
+    throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${m}`, { offset: off });
+  };
+
+  // Returns the offset after the element starting at `off`, which must end by `end`.
+  // Iterative over siblings, recursive over depth (bounded by maxDepth).
+  const element = (off: number, end: number, depth: number): number => {
+    if (depth > maxDepth) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${what}: nesting deeper than ${maxDepth}`, { offset: off });
+    const start = off;
+    if (off >= end) trunc(off, 'an identifier');
+    const id = b[off++]!;
+    const constructed = (id & 0x20) !== 0;
+    if ((id & 0x1f) === 0x1f) {
+      // X.690 8.1.2.4: high tag number form
+      let n = 0;
+      for (;;) {
+        if (off >= end) trunc(off, 'a tag number');
+        const x = b[off++]!;
+        if (++n > 4) bad(start, 'tag number too long');
+        if ((x & 0x80) === 0) break;
+      }
+    }
+    if (off >= end) trunc(off, 'a length');
+    const l0 = b[off++]!;
+    if (l0 === 0x80) {
+      // X.690 8.1.3.6: indefinite length, only for constructed encodings
+      if (!constructed) bad(start, 'indefinite length on a primitive encoding');
+      for (;;) {
+        if (off + 2 > end) trunc(off, 'an indefinite-length encoding (no end-of-contents)');
+        if (b[off] === 0 && b[off + 1] === 0) return off + 2;
+        off = element(off, end, depth + 1);
+      }
+    }
+    let len = 0;
+    if (l0 & 0x80) {
+      const n = l0 & 0x7f;
+      if (n === 0x7f) bad(off - 1, 'reserved length octet 0xFF');
+      if (n > 6) bad(off - 1, `length of ${n} octets`);
+      for (let i = 0; i < n; i++) {
+        if (off >= end) trunc(off, 'a length');
+        len = len * 256 + b[off++]!;
+      }
+    } else len = l0;
+    const cEnd = off + len;
+    if (cEnd > end) trunc(end, `an element of ${len} bytes starting at byte ${start}`);
+    if (constructed) {
+      let p = off;
+      while (p < cEnd) p = element(p, cEnd, depth + 1);
+    }
+    return cEnd;
+  };
+  return element(0, b.length, 0);
+}
+
+/**
+ * Decode one BER element (after {@link checkBer}). Trailing zero bytes are tolerated (some tools
+ * pad); other trailing bytes are `CMS_MALFORMED`.
+ */
+export function parseBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): asn1js.AsnType {
+  const end = checkBer(b, limits, what);
+  for (let i = end; i < b.length; i++) {
+    if (b[i] !== 0) throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${b.length - end} bytes after the end of the encoding`, { offset: end });
+  }
+  const res = asn1js.fromBER(toArrayBuffer(b.subarray(0, end)));
+  if (res.offset === -1) {
+    throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${res.result.error || 'undecodable BER'}`, { offset: 0 });
+  }
+  return res.result;
+}
+
+/**
+ * Run a PKI.js `new X({ schema })` constructor and map its exceptions to `CMS_MALFORMED` with
+ * the ASN.1 path that was being read.
+ */
+export function fromSchema<T>(make: () => T, asn1Path: string): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof SmimeBridgeError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new SmimeBridgeError('CMS_MALFORMED', `not a valid ${asn1Path}: ${msg}`, { asn1Path }, { cause: e });
+  }
+}
+
+/**
+ * The content octets of an OCTET STRING, joining the segments of a constructed (BER) one
+ * (X.690 8.7.3.2). Works for asn1js OctetString and for implicitly tagged constructed values.
+ */
+export function octetsOf(v: asn1js.AsnType | undefined): Uint8Array {
+  if (!v) return new Uint8Array(0);
+  const anyV = v as unknown as {
+    idBlock: { isConstructed: boolean };
+    valueBlock: { value?: asn1js.AsnType[]; valueHexView?: Uint8Array };
+  };
+  if (anyV.idBlock.isConstructed && Array.isArray(anyV.valueBlock.value)) {
+    const parts = anyV.valueBlock.value.map((x) => octetsOf(x));
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+  const h = anyV.valueBlock.valueHexView;
+  return h ? new Uint8Array(h) : new Uint8Array(0);
+}
+
+/** DER encoding of an asn1js value as bytes. */
+export function encodeDer(v: { toBER(sizeOnly?: boolean): ArrayBuffer }): Uint8Array {
+  return new Uint8Array(v.toBER(false));
+}

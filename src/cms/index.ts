@@ -1,0 +1,28 @@
+/**
+ * smime-bridge CMS layer: S/MIME cryptography on CMS bytes, for Node and browsers.
+ *
+ * - {@link inspectCms}: what a CMS blob is (content type, signers, recipients, algorithms)
+ * - {@link verifySignedData}: one verdict per signer (signature, chain, validity, usage, address)
+ * - {@link decryptEnvelopedData}: EnvelopedData / AuthEnvelopedData with RSA or ECDH keys
+ * - {@link signData} / {@link micalgFor}: SignedData for clear-signed or opaque-signed mail
+ * - {@link encryptData}: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM)
+ * - keys: {@link parsePem}, {@link loadCertificates}, {@link loadPrivateKey}, {@link loadPkcs12}
+ *
+ * Built on PKI.js / asn1js and WebCrypto; RSA PKCS#1 v1.5 / OAEP-with-mixed-hashes, 3DES and RC2
+ * are implemented here in pure TypeScript because WebCrypto lacks them.
+ */
+export { inspectCms } from './inspect.js';
+export type { CmsInfo, CmsIdentifier, SignerSummary, RecipientSummary } from './inspect.js';
+export { verifySignedData, bareAddress } from './verify.js';
+export type { VerifyOptions, VerifyReport, SignerResult, SignerFailure } from './verify.js';
+export { decryptEnvelopedData } from './decrypt.js';
+export type { Recipient, DecryptOptions } from './decrypt.js';
+export { signData, micalgFor } from './sign.js';
+export type { Signer, SignOptions, SignDigest } from './sign.js';
+export { encryptData } from './encrypt.js';
+export type { EncryptOptions, CertificateLike } from './encrypt.js';
+export { parsePem, loadCertificates, loadPrivateKey, loadPkcs12, parseCertificate, privateKeyFromPkcs8, certMatchesKey } from './keys.js';
+export type { PrivateKey, PemBlock, Pkcs12Contents, KeyLoadLimits } from './keys.js';
+export { subjectOf, issuerOf, emailsOf, serialHexOf, certDer } from './certs.js';
+export { lfToCrlf } from './bytes.js';
+export type { BerLimits } from './der.js';

@@ -1,0 +1,403 @@
+/**
+ * Loading keys and certificates: PEM (RFC 7468), X.509 DER, private keys as PKCS#8 (RFC 5958),
+ * encrypted PKCS#8 (RFC 5958 3, PBES2 or PKCS#12 PBE), PKCS#1 RSAPrivateKey (RFC 8017 A.1.2),
+ * SEC1 ECPrivateKey (RFC 5915), and PKCS#12 files (RFC 7292) with MAC check.
+ *
+ * A private key is held as a {@link PrivateKey}: its PKCS#8 DER (for WebCrypto import) plus the
+ * RSA components as bigints (for the PKCS#1 v1.5 / OAEP code in rsa.ts that WebCrypto lacks).
+ * PKCS#12 parsing uses PKI.js structures; decryption is ours (pbe.ts) because PKI.js does not do
+ * the 3DES/RC2 PBE schemes most .p12 files use.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { SmimeBridgeError } from '../errors.js';
+import { base64Decode, bytesEqual, bytesToBigInt, ctEqual, toArrayBuffer } from './bytes.js';
+import { emailsOf, isCa } from './certs.js';
+import { encodeDer, fromSchema, octetsOf, parseBer } from './der.js';
+import { ensureEngine } from './engine.js';
+import { OID, curveNameOf, curveOidOf, hashNameOf, oidName } from './oids.js';
+import { bmpPassword, pbeDecrypt, pkcs12Kdf, type PbeLimits } from './pbe.js';
+import type { RsaPrivateParts } from './rsa.js';
+
+/** A private key usable by WebCrypto (via `pkcs8`) and by the bigint RSA code (via `rsa`). */
+export interface PrivateKey {
+  readonly type: 'rsa' | 'ec';
+  /** DER PrivateKeyInfo (unencrypted PKCS#8). */
+  readonly pkcs8: Uint8Array;
+  /** RSA components (type 'rsa'). */
+  readonly rsa?: RsaPrivateParts;
+  /** Curve (type 'ec'). */
+  readonly namedCurve?: 'P-256' | 'P-384' | 'P-521';
+  /** EC public point (uncompressed), when the key file carries it. */
+  readonly ecPublicPoint?: Uint8Array;
+}
+
+/** One PEM block. */
+export interface PemBlock {
+  /** The label after BEGIN, e.g. `CERTIFICATE`, `PRIVATE KEY`. */
+  label: string;
+  der: Uint8Array;
+}
+
+/** Limits for key loading. */
+export interface KeyLoadLimits extends PbeLimits {
+  /** Maximum number of PEM blocks / PKCS#12 bags read (default 1000). */
+  maxItems?: number;
+}
+
+/** Parse every `-----BEGIN X-----` ... `-----END X-----` block of `text` (RFC 7468). */
+export function parsePem(text: string, limits: KeyLoadLimits = {}): PemBlock[] {
+  const out: PemBlock[] = [];
+  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (out.length >= (limits.maxItems ?? 1000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${limits.maxItems ?? 1000} PEM blocks`, { offset: m.index });
+    // RFC 1421 style headers (Proc-Type/DEK-Info) are not supported: legacy encrypted PEM
+    let body = m[2]!;
+    if (/^[\s]*[A-Za-z-]+:/.test(body)) {
+      throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PEM block ${m[1]} has RFC 1421 headers (legacy encrypted PEM); convert it to PKCS#8`, { offset: m.index });
+    }
+    body = body.trim();
+    const der = base64Decode(body);
+    if (!der) throw new SmimeBridgeError('CMS_KEY_MALFORMED', `PEM block ${m[1]} is not valid base64`, { offset: m.index });
+    out.push({ label: m[1]!, der });
+  }
+  return out;
+}
+
+function asText(x: string | Uint8Array): string | null {
+  if (typeof x === 'string') return x;
+  // a PEM file handed over as bytes
+  const head = new TextDecoder('latin1').decode(x.subarray(0, Math.min(x.length, 4096)));
+  return head.includes('-----BEGIN ') ? new TextDecoder('latin1').decode(x) : null;
+}
+
+/** Parse one certificate from DER. */
+export function parseCertificate(der: Uint8Array, where = 'Certificate'): pkijs.Certificate {
+  const asn = parseBer(der, {}, where);
+  return fromSchema(() => new pkijs.Certificate({ schema: asn }), where);
+}
+
+/** Load X.509 certificates from PEM text (all CERTIFICATE blocks) or one DER certificate. */
+export function loadCertificates(pemOrDer: string | Uint8Array): pkijs.Certificate[] {
+  const text = asText(pemOrDer);
+  if (text !== null) {
+    const blocks = parsePem(text).filter((b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE');
+    if (!blocks.length) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'no CERTIFICATE block in PEM input', { offset: 0 });
+    return blocks.map((b, i) => parseCertificate(b.der, `Certificate[${i}]`));
+  }
+  return [parseCertificate(pemOrDer as Uint8Array)];
+}
+
+function rsaPartsOf(k: pkijs.RSAPrivateKey): RsaPrivateParts {
+  const b = (x: asn1js.Integer) => bytesToBigInt(new Uint8Array(x.valueBlock.valueHexView));
+  return {
+    n: b(k.modulus),
+    e: b(k.publicExponent),
+    d: b(k.privateExponent),
+    p: b(k.prime1),
+    q: b(k.prime2),
+    dp: b(k.exponent1),
+    dq: b(k.exponent2),
+    qi: b(k.coefficient),
+  };
+}
+
+/** Build a {@link PrivateKey} from DER PrivateKeyInfo (PKCS#8). */
+export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
+  const asn = parseBer(der, {}, 'PrivateKeyInfo');
+  const pki = fromSchema(() => new pkijs.PrivateKeyInfo({ schema: asn }), 'PrivateKeyInfo');
+  const alg = pki.privateKeyAlgorithm.algorithmId;
+  const inner = octetsOf(pki.privateKey);
+  if (alg === OID.rsaEncryption || alg === OID.rsassaPss) {
+    const rk = fromSchema(() => new pkijs.RSAPrivateKey({ schema: parseBer(inner, {}, 'RSAPrivateKey') }), 'PrivateKeyInfo.privateKey.RSAPrivateKey');
+    return { type: 'rsa', pkcs8: der, rsa: rsaPartsOf(rk) };
+  }
+  if (alg === OID.ecPublicKey) {
+    const params = pki.privateKeyAlgorithm.algorithmParams;
+    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
+    const namedCurve = curveOid ? curveNameOf(curveOid) : undefined;
+    if (!namedCurve) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `EC key on curve ${curveOid ?? '(explicit parameters)'}`, { asn1Path: 'PrivateKeyInfo.privateKeyAlgorithm' });
+    const ek = parseSec1(inner, 'PrivateKeyInfo.privateKey.ECPrivateKey');
+    return { type: 'ec', pkcs8: der, namedCurve, ecPublicPoint: ek.publicKey };
+  }
+  throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `private key algorithm ${oidName(alg)}`, { asn1Path: 'PrivateKeyInfo.privateKeyAlgorithm' });
+}
+
+function wrapPkcs8(algOid: string, params: asn1js.AsnType | undefined, inner: Uint8Array): Uint8Array {
+  const pki = new pkijs.PrivateKeyInfo({
+    version: 0,
+    privateKeyAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: algOid, algorithmParams: params ?? new asn1js.Null() }),
+    privateKey: new asn1js.OctetString({ valueHex: toArrayBuffer(inner) }),
+  });
+  return encodeDer(pki.toSchema());
+}
+
+/** PKCS#1 RSAPrivateKey DER → PrivateKey. */
+function fromPkcs1(der: Uint8Array): PrivateKey {
+  return privateKeyFromPkcs8(wrapPkcs8(OID.rsaEncryption, new asn1js.Null(), der));
+}
+
+/**
+ * RFC 5915 3: ECPrivateKey ::= SEQUENCE { version INTEGER (1), privateKey OCTET STRING,
+ * parameters [0] ECParameters OPTIONAL, publicKey [1] BIT STRING OPTIONAL }. Read by hand because
+ * PKI.js rejects a key that has a publicKey but no parameters (the usual form inside PKCS#8).
+ */
+function parseSec1(der: Uint8Array, where: string): { curveOid?: string; publicKey?: Uint8Array } {
+  const asn = parseBer(der, {}, where);
+  if (!(asn instanceof asn1js.Sequence)) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'ECPrivateKey is not a SEQUENCE', { asn1Path: where });
+  const items = asn.valueBlock.value;
+  if (!(items[0] instanceof asn1js.Integer) || !(items[1] instanceof asn1js.OctetString)) {
+    throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'ECPrivateKey lacks version or privateKey', { asn1Path: where });
+  }
+  const out: { curveOid?: string; publicKey?: Uint8Array } = {};
+  for (const it of items.slice(2)) {
+    const tag = it.idBlock.tagClass === 3 ? it.idBlock.tagNumber : -1;
+    const inner = (it as asn1js.Constructed).valueBlock.value?.[0];
+    if (tag === 0 && inner instanceof asn1js.ObjectIdentifier) out.curveOid = inner.valueBlock.toString();
+    if (tag === 1 && inner instanceof asn1js.BitString) out.publicKey = new Uint8Array(inner.valueBlock.valueHexView);
+  }
+  return out;
+}
+
+/** SEC1 ECPrivateKey DER → PrivateKey (curve from its parameters field, RFC 5915 3). */
+function fromSec1(der: Uint8Array, curveHint?: string): PrivateKey {
+  const ek = parseSec1(der, 'ECPrivateKey');
+  const curveOid = ek.curveOid ?? curveHint;
+  if (!curveOid) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'EC private key names no curve', { asn1Path: 'ECPrivateKey.parameters' });
+  return privateKeyFromPkcs8(wrapPkcs8(OID.ecPublicKey, new asn1js.ObjectIdentifier({ value: curveOid }), der));
+}
+
+/** Decrypt an EncryptedPrivateKeyInfo (RFC 5958 3) to PrivateKeyInfo DER. */
+async function decryptPkcs8(der: Uint8Array, password: string, limits: KeyLoadLimits): Promise<Uint8Array> {
+  const asn = parseBer(der, {}, 'EncryptedPrivateKeyInfo');
+  if (!(asn instanceof asn1js.Sequence) || asn.valueBlock.value.length !== 2) {
+    throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'not an EncryptedPrivateKeyInfo', { asn1Path: 'EncryptedPrivateKeyInfo' });
+  }
+  const alg = fromSchema(() => new pkijs.AlgorithmIdentifier({ schema: asn.valueBlock.value[0] }), 'EncryptedPrivateKeyInfo.encryptionAlgorithm');
+  const data = octetsOf(asn.valueBlock.value[1]);
+  const plain = await pbeDecrypt(alg.algorithmId, alg.algorithmParams, data, password, 'EncryptedPrivateKeyInfo', limits);
+  // a wrong password that happens to pass the padding check yields garbage: report it as such
+  try {
+    privateKeyFromPkcs8(plain);
+  } catch {
+    throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: 'EncryptedPrivateKeyInfo' });
+  }
+  return plain;
+}
+
+function looksLike(der: Uint8Array): 'pkcs8' | 'encrypted-pkcs8' | 'pkcs1' | 'sec1' | 'unknown' {
+  try {
+    const asn = parseBer(der, {}, 'key');
+    if (!(asn instanceof asn1js.Sequence)) return 'unknown';
+    const v = asn.valueBlock.value;
+    if (v[0] instanceof asn1js.Sequence && v[1] instanceof asn1js.OctetString && v.length === 2) return 'encrypted-pkcs8';
+    if (v[0] instanceof asn1js.Integer && v[1] instanceof asn1js.Sequence) return 'pkcs8';
+    if (v[0] instanceof asn1js.Integer && v[1] instanceof asn1js.Integer && v.length >= 9) return 'pkcs1';
+    if (v[0] instanceof asn1js.Integer && v[1] instanceof asn1js.OctetString) return 'sec1';
+  } catch {
+    /* fall through */
+  }
+  return 'unknown';
+}
+
+/**
+ * Load a private key from PEM (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, `RSA PRIVATE KEY`,
+ * `EC PRIVATE KEY`) or DER (any of those encodings). An encrypted key needs `password`; a wrong
+ * one gives `CMS_BAD_PASSWORD`.
+ */
+export async function loadPrivateKey(pemOrDer: string | Uint8Array, password?: string, limits: KeyLoadLimits = {}): Promise<PrivateKey> {
+  ensureEngine();
+  const text = asText(pemOrDer);
+  let der: Uint8Array;
+  let kind: ReturnType<typeof looksLike>;
+  let curveHint: string | undefined;
+  if (text !== null) {
+    const blocks = parsePem(text, limits);
+    const params = blocks.find((b) => b.label === 'EC PARAMETERS');
+    if (params) {
+      const p = parseBer(params.der, {}, 'ECParameters');
+      if (p instanceof asn1js.ObjectIdentifier) curveHint = p.valueBlock.toString();
+    }
+    const b = blocks.find((x) => /PRIVATE KEY$/.test(x.label));
+    if (!b) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'no PRIVATE KEY block in PEM input', { offset: 0 });
+    der = b.der;
+    kind =
+      b.label === 'ENCRYPTED PRIVATE KEY' ? 'encrypted-pkcs8' : b.label === 'RSA PRIVATE KEY' ? 'pkcs1' : b.label === 'EC PRIVATE KEY' ? 'sec1' : b.label === 'PRIVATE KEY' ? 'pkcs8' : looksLike(b.der);
+  } else {
+    der = pemOrDer as Uint8Array;
+    kind = looksLike(der);
+  }
+  try {
+    switch (kind) {
+      case 'pkcs8':
+        return privateKeyFromPkcs8(der);
+      case 'pkcs1':
+        return fromPkcs1(der);
+      case 'sec1':
+        return fromSec1(der, curveHint);
+      case 'encrypted-pkcs8':
+        if (password === undefined) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'the private key is encrypted and no password was given', { asn1Path: 'EncryptedPrivateKeyInfo' });
+        return privateKeyFromPkcs8(await decryptPkcs8(der, password, limits));
+      default:
+        throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'not a PKCS#8, PKCS#1 or SEC1 private key', { offset: 0 });
+    }
+  } catch (e) {
+    if (e instanceof SmimeBridgeError && (e.code === 'CMS_MALFORMED' || e.code === 'CMS_TRUNCATED')) {
+      throw new SmimeBridgeError('CMS_KEY_MALFORMED', e.message, e.location, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** Result of {@link loadPkcs12}. */
+export interface Pkcs12Contents {
+  key: PrivateKey;
+  /** The certificate belonging to `key`. */
+  cert: pkijs.Certificate;
+  /** The other certificates in the file (CA and intermediates). */
+  chain: pkijs.Certificate[];
+}
+
+const LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
+
+function localKeyId(attrs: pkijs.Attribute[] | undefined): Uint8Array | undefined {
+  const a = attrs?.find((x) => x.type === LOCAL_KEY_ID);
+  const v = a?.values[0];
+  return v instanceof asn1js.OctetString ? octetsOf(v) : undefined;
+}
+
+/** True when `cert`'s public key belongs to `key`. */
+export function certMatchesKey(cert: pkijs.Certificate, key: PrivateKey): boolean {
+  const spki = cert.subjectPublicKeyInfo;
+  if (key.type === 'rsa' && key.rsa) {
+    const pub = spki.parsedKey;
+    if (!(pub instanceof pkijs.RSAPublicKey)) return false;
+    return bytesToBigInt(new Uint8Array(pub.modulus.valueBlock.valueHexView)) === key.rsa.n;
+  }
+  if (key.type === 'ec' && key.ecPublicPoint) {
+    return bytesEqual(new Uint8Array(spki.subjectPublicKey.valueBlock.valueHexView), key.ecPublicPoint);
+  }
+  return false;
+}
+
+/**
+ * Read a PKCS#12 (PFX) file (RFC 7292): check the MAC, decrypt the bags, return the private key,
+ * its certificate and the other certificates. Wrong password → `CMS_BAD_PASSWORD`; a file
+ * without a key → `CMS_KEY_MALFORMED`.
+ */
+export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyLoadLimits = {}): Promise<Pkcs12Contents> {
+  ensureEngine();
+  const maxItems = limits.maxItems ?? 1000;
+  const pfx = fromSchema(() => new pkijs.PFX({ schema: parseBer(der, {}, 'PFX') }), 'PFX');
+  if (pfx.authSafe.contentType !== OID.data) {
+    throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PFX authSafe of type ${oidName(pfx.authSafe.contentType)} (public-key integrity mode)`, { asn1Path: 'PFX.authSafe' });
+  }
+  const authSafeBytes = octetsOf(pfx.authSafe.content as asn1js.AsnType);
+  // RFC 7292 4 / B.4: password integrity, HMAC with a key from the PKCS#12 KDF (ID 3)
+  if (pfx.macData) {
+    const md = pfx.macData;
+    const hash = hashNameOf(md.mac.digestAlgorithm.algorithmId);
+    if (!hash) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PFX MAC digest ${oidName(md.mac.digestAlgorithm.algorithmId)}`, { asn1Path: 'PFX.macData' });
+    const iterations = md.iterations ?? 1;
+    if (iterations > (limits.maxIterations ?? 1_000_000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `PFX MAC iteration count ${iterations}`, { asn1Path: 'PFX.macData' });
+    const hlen = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash];
+    const salt = octetsOf(md.macSalt);
+    const expected = octetsOf(md.mac.digest);
+    const check = async (pw: Uint8Array) => {
+      const mk = await pkcs12Kdf(hash, pw, salt, iterations, 3, hlen);
+      const k = await globalThis.crypto.subtle.importKey('raw', toArrayBuffer(mk), { name: 'HMAC', hash }, false, ['sign']);
+      const mac = new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', k, toArrayBuffer(authSafeBytes)));
+      return ctEqual(mac, expected);
+    };
+    let ok = await check(bmpPassword(password));
+    // some writers encode the empty password as two zero bytes
+    if (!ok && password === '') ok = await check(new Uint8Array(2));
+    if (!ok) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password for PKCS#12 file (MAC check failed)', { asn1Path: 'PFX.macData' });
+  }
+  const safe = fromSchema(() => new pkijs.AuthenticatedSafe({ schema: parseBer(authSafeBytes, {}, 'AuthenticatedSafe') }), 'AuthenticatedSafe');
+  const bags: pkijs.SafeBag[] = [];
+  for (const [i, ci] of safe.safeContents.entries()) {
+    const where = `AuthenticatedSafe[${i}]`;
+    let contentBytes: Uint8Array;
+    if (ci.contentType === OID.data) contentBytes = octetsOf(ci.content as asn1js.AsnType);
+    else if (ci.contentType === OID.encryptedData) {
+      const ed = fromSchema(() => new pkijs.EncryptedData({ schema: ci.content }), where + '.EncryptedData');
+      const eci = ed.encryptedContentInfo;
+      contentBytes = await pbeDecrypt(
+        eci.contentEncryptionAlgorithm.algorithmId,
+        eci.contentEncryptionAlgorithm.algorithmParams,
+        octetsOf(eci.encryptedContent),
+        password,
+        where + '.EncryptedData',
+        limits,
+      );
+    } else throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PKCS#12 content of type ${oidName(ci.contentType)}`, { asn1Path: where });
+    let sc: pkijs.SafeContents;
+    try {
+      sc = fromSchema(() => new pkijs.SafeContents({ schema: parseBer(contentBytes, {}, where + '.SafeContents') }), where + '.SafeContents');
+    } catch (e) {
+      if (ci.contentType === OID.encryptedData) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted PKCS#12 bag is not SafeContents)', { asn1Path: where }, { cause: e });
+      throw e;
+    }
+    bags.push(...sc.safeBags);
+    if (bags.length > maxItems) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${maxItems} PKCS#12 bags`, { asn1Path: where });
+  }
+  const keys: { key: PrivateKey; id?: Uint8Array }[] = [];
+  const certs: { cert: pkijs.Certificate; id?: Uint8Array }[] = [];
+  for (const [i, bag] of bags.entries()) {
+    const where = `SafeBag[${i}]`;
+    if (bag.bagId === OID.keyBag) {
+      const pki = bag.bagValue as pkijs.PrivateKeyInfo;
+      keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema())), id: localKeyId(bag.bagAttributes) });
+    } else if (bag.bagId === OID.pkcs8ShroudedKeyBag) {
+      const sk = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
+      const plain = await pbeDecrypt(sk.encryptionAlgorithm.algorithmId, sk.encryptionAlgorithm.algorithmParams, octetsOf(sk.encryptedData), password, where, limits);
+      let key: PrivateKey;
+      try {
+        key = privateKeyFromPkcs8(plain);
+      } catch (e) {
+        throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: where }, { cause: e });
+      }
+      keys.push({ key, id: localKeyId(bag.bagAttributes) });
+    } else if (bag.bagId === OID.certBag) {
+      const cb = bag.bagValue as pkijs.CertBag;
+      if (cb.certId !== OID.x509Certificate) continue;
+      const cert = cb.parsedValue instanceof pkijs.Certificate ? cb.parsedValue : parseCertificate(octetsOf(cb.certValue as asn1js.OctetString), where);
+      certs.push({ cert, id: localKeyId(bag.bagAttributes) });
+    }
+  }
+  const first = keys[0];
+  if (!first) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'PKCS#12 file holds no private key', { asn1Path: 'PFX' });
+  let own = first.id ? certs.find((c) => c.id && bytesEqual(c.id, first.id!)) : undefined;
+  own ??= certs.find((c) => certMatchesKey(c.cert, first.key));
+  own ??= certs.find((c) => !isCa(c.cert) && emailsOf(c.cert).length > 0) ?? certs.find((c) => !isCa(c.cert));
+  if (!own) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'PKCS#12 file holds no certificate for its private key', { asn1Path: 'PFX' });
+  return { key: first.key, cert: own.cert, chain: certs.filter((c) => c !== own).map((c) => c.cert) };
+}
+
+/** Import a {@link PrivateKey} into WebCrypto for one algorithm. */
+export async function importPrivateKey(
+  key: PrivateKey,
+  alg: { name: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'RSA-OAEP'; hash: string } | { name: 'ECDSA' | 'ECDH'; namedCurve?: string },
+  usages: KeyUsage[],
+): Promise<CryptoKey> {
+  let a: RsaHashedImportParams | EcKeyImportParams;
+  if (alg.name === 'ECDSA' || alg.name === 'ECDH') {
+    if (key.type !== 'ec') throw new SmimeBridgeError('CMS_WRONG_KEY', `an ${alg.name} operation needs an EC key, got ${key.type.toUpperCase()}`);
+    a = { name: alg.name, namedCurve: key.namedCurve! };
+  } else {
+    if (key.type !== 'rsa') throw new SmimeBridgeError('CMS_WRONG_KEY', `an ${alg.name} operation needs an RSA key, got ${key.type.toUpperCase()}`);
+    a = { name: alg.name, hash: (alg as { hash: string }).hash };
+  }
+  try {
+    return await globalThis.crypto.subtle.importKey('pkcs8', toArrayBuffer(key.pkcs8), a, false, usages);
+  } catch (e) {
+    throw new SmimeBridgeError('CMS_KEY_MALFORMED', `WebCrypto refused the private key for ${alg.name}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+  }
+}
+
+/** WebCrypto curve for an EC key's OID. */
+export function curveOid(key: PrivateKey): string {
+  return curveOidOf(key.namedCurve!);
+}

@@ -1,0 +1,22 @@
+/**
+ * src/mime: the byte-exact MIME engine. Parse (parse.ts), read header fields (headers.ts),
+ * decode transfer encodings and charsets (encoding.ts, charset.ts), addresses and dates
+ * (address.ts, date.ts), and write new entities (write.ts).
+ */
+export * from './types.js';
+export { parseMime } from './parse.js';
+export { getFields, getLastField, headerText, decodeWords, parseHeaderValue, fieldBytes, fieldText, unfold } from './headers.js';
+export { decodeCharset, isKnownCharset, encodeUtf8, normalizeCharset } from './charset.js';
+export {
+  decodeBase64,
+  encodeBase64,
+  decodeQuotedPrintable,
+  encodeQuotedPrintable,
+  decodeBody,
+  bodyText,
+  entityBytes,
+  base64DecodedLength,
+} from './encoding.js';
+export { parseAddressList, formatMailbox, type Mailbox } from './address.js';
+export { parseDate, formatDate } from './date.js';
+export { foldHeader, encodeWords, formatHeaderValue, buildEntity, buildMultipart, concatBytes } from './write.js';

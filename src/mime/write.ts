@@ -1,0 +1,249 @@
+/**
+ * Writing NEW MIME entities: header folding (RFC 5322 2.2.3), RFC 2047 encoded-words, RFC 2231
+ * parameters, entities and multiparts with fresh random boundaries (RFC 2046 5.1.1).
+ *
+ * Never used on bytes from a signed input: those travel as slices of the input (see parse.ts).
+ * Hand-written because it is small and must produce exactly the bytes we document.
+ */
+import { SmimeBridgeError } from '../errors.js';
+import { concatBytes, indexOfBytes, latin1Bytes } from './bytes.js';
+import { encodeUtf8 } from './charset.js';
+
+export { concatBytes };
+
+const MAX_LINE = 78; // RFC 5322 2.1.1: lines SHOULD be no more than 78 characters
+const WORD_MAX = 75; // RFC 2047 section 2: an encoded-word is at most 75 characters
+const PREFIX = '=?utf-8?';
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+/** A word needs encoding when it is non-ASCII or could be mistaken for an encoded-word (RFC 2047 section 6.2). */
+const NEEDS_ENCODING = /[^\x00-\x7f]|=\?/;
+
+function b64(bytes: Uint8Array): string {
+  let s = '';
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    s += A[(v >> 18) & 63]! + A[(v >> 12) & 63]! + A[(v >> 6) & 63]! + A[v & 63]!;
+  }
+  const r = bytes.length - i;
+  if (r > 0) {
+    const v = (bytes[i]! << 16) | (r === 2 ? bytes[i + 1]! << 8 : 0);
+    s += A[(v >> 18) & 63]! + A[(v >> 12) & 63]! + (r === 2 ? A[(v >> 6) & 63]! : '=') + '=';
+  }
+  return s;
+}
+
+// RFC 2047 5(3): characters allowed literally in a Q-encoded word inside a phrase
+function qChar(b: number): string {
+  if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x21 || b === 0x2a || b === 0x2b || b === 0x2d || b === 0x2f) {
+    return String.fromCharCode(b);
+  }
+  if (b === 0x20) return '_';
+  return '=' + b.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** Encode one run of text as one or more UTF-8 encoded-words (each <= 75 chars), B or Q, whichever is shorter. */
+function encodeRun(text: string): string[] {
+  const chars = Array.from(text); // code points: never split a character across words
+  const bytesOf = chars.map((c) => encodeUtf8(c));
+  let qLen = 0;
+  let total = 0;
+  for (const b of bytesOf) for (const x of b) {
+    qLen += qChar(x).length;
+    total++;
+  }
+  const useQ = qLen <= Math.ceil(total / 3) * 4;
+  const room = WORD_MAX - PREFIX.length - 4; // "B?" / "Q?" + "?="
+  const words: string[] = [];
+  let cur: Uint8Array[] = [];
+  let curLen = 0;
+  const flush = (): void => {
+    if (cur.length === 0) return;
+    const all = concatBytes(cur);
+    words.push(useQ ? `${PREFIX}Q?${Array.from(all, qChar).join('')}?=` : `${PREFIX}B?${b64(all)}?=`);
+    cur = [];
+    curLen = 0;
+  };
+  for (const b of bytesOf) {
+    const add = useQ ? Array.from(b, qChar).join('').length : 0;
+    const next = useQ ? curLen + add : Math.ceil((curLen + b.length) / 3) * 4;
+    if (cur.length > 0 && next > room) flush();
+    cur.push(b);
+    curLen = useQ ? curLen + add : curLen + b.length;
+  }
+  flush();
+  return words;
+}
+
+/**
+ * RFC 2047-encode `text` when it contains non-ASCII characters (or text that looks like an
+ * encoded-word, `=?`); other ASCII text is returned as is.
+ * Runs of such words (with the spaces between them) become UTF-8 encoded-words
+ * (B or Q, whichever is shorter, each at most 75 characters) separated by single spaces; plain
+ * ASCII words around them stay readable.
+ */
+export function encodeWords(text: string): string {
+  if (!NEEDS_ENCODING.test(text)) return text;
+  const tokens = text.split(/([ \t]+)/); // words and the whitespace between them
+  const out: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i]!;
+    if (i % 2 === 1 || !NEEDS_ENCODING.test(t)) {
+      out.push(t);
+      i++;
+      continue;
+    }
+    // extend the run over following words while they (or the next one) are non-ASCII
+    let j = i;
+    while (j + 2 < tokens.length && NEEDS_ENCODING.test(tokens[j + 2]!)) j += 2;
+    out.push(encodeRun(tokens.slice(i, j + 1).join('')).join(' '));
+    i = j + 1;
+  }
+  return out.join('');
+}
+
+/**
+ * One header field, `Name: value\r\n`, folded at 78 columns on whitespace (RFC 5322 2.2.3: the
+ * line break goes before the whitespace). Non-ASCII words are RFC 2047 encoded first (UTF-8).
+ * A single word longer than a line is left unbroken.
+ */
+export function foldHeader(name: string, value: string): string {
+  // RFC 5322 3.6.8: field-name = 1*ftext
+  if (!/^[!-9;-~]+$/.test(name)) throw new SmimeBridgeError('INVALID_ARGUMENT', `invalid header field name ${JSON.stringify(name)}`);
+  const v = encodeWords(value.replace(/\r?\n/g, ' '));
+  const pieces = v.split(/(?=[ \t])/); // each piece after the first starts with its whitespace
+  let line = `${name}:`;
+  let out = '';
+  let first = true;
+  for (const p of pieces) {
+    const piece = first && !/^[ \t]/.test(p) ? ' ' + p : p;
+    first = false;
+    if (line.length + piece.length > MAX_LINE && line.trim().length > 0 && line.length > name.length + 1) {
+      out += line + '\r\n';
+      line = /^[ \t]/.test(piece) ? piece : ' ' + piece;
+    } else line += piece;
+  }
+  return out + line + '\r\n';
+}
+
+// RFC 2045 5.1: value := token / quoted-string
+function isToken(s: string): boolean {
+  return s.length > 0 && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(s);
+}
+
+function quote(s: string): string {
+  return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+}
+
+// RFC 2231 section 7: attribute-char (token chars except * ' %)
+function pct(s: string): string {
+  let out = '';
+  for (const b of encodeUtf8(s)) {
+    const ch = String.fromCharCode(b);
+    out += b < 0x80 && /[!#$&+.^_`|~0-9A-Za-z-]/.test(ch) ? ch : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/**
+ * `value; key=val; ...` for Content-Type / Content-Disposition (RFC 2045 5.1, RFC 2183).
+ * Values are quoted when they are not tokens. A non-ASCII value is written twice: first as RFC
+ * 2231 `key*=utf-8''%xx` (split into `key*0*`, `key*1*`, ... continuations when long) for
+ * conforming readers, then as `key="=?utf-8?...?="` (the whole value as RFC 2047 encoded-words
+ * inside quotes: not allowed by RFC 2047 section 5, but what old readers that ignore RFC 2231
+ * understand). Conforming readers, including ours, prefer the RFC 2231 form; readers that take
+ * the first parameter of a name (python's email) meet the RFC 2231 form first.
+ */
+export function formatHeaderValue(value: string, params: Record<string, string>): string {
+  let out = value;
+  for (const [k, raw] of Object.entries(params)) {
+    if (!/^[!#$%&'+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new SmimeBridgeError('INVALID_ARGUMENT', `invalid parameter name ${JSON.stringify(k)}`);
+    const v = raw.replace(/\r?\n/g, ' ');
+    if (!NON_ASCII.test(v)) {
+      out += `; ${k}=${isToken(v) ? v : quote(v)}`; // RFC 2045 5.1
+      continue;
+    }
+    const enc = pct(v);
+    const first = `utf-8''`;
+    if (first.length + enc.length <= 60) out += `; ${k}*=${first}${enc}`;
+    else {
+      // RFC 2231 section 3: continuations, never splitting a %xx triplet
+      let rest = enc;
+      let n = 0;
+      let chunkMax = 60 - first.length;
+      while (rest.length > 0) {
+        let cut = Math.min(chunkMax, rest.length);
+        const pctAt = rest.lastIndexOf('%', cut - 1);
+        if (pctAt >= 0 && pctAt > cut - 3 && cut < rest.length) cut = pctAt;
+        if (cut === 0) cut = Math.min(3, rest.length);
+        out += `; ${k}*${n}*=${n === 0 ? first : ''}${rest.slice(0, cut)}`;
+        rest = rest.slice(cut);
+        n++;
+        chunkMax = 60;
+      }
+    }
+    // the RFC 2047-in-quotes form for old readers: the whole value as encoded-words
+    out += `; ${k}=${quote(encodeRun(v).join(' '))}`;
+  }
+  return out;
+}
+
+/**
+ * A new entity: `rawHeaderBytes` copied verbatim first, then `headers` folded with
+ * {@link foldHeader}, then the empty line (CRLF), then `body` as is.
+ */
+export function buildEntity(parts: { headers: Array<[string, string]>; rawHeaderBytes?: Uint8Array[]; body: Uint8Array }): Uint8Array {
+  const chunks: Uint8Array[] = [...(parts.rawHeaderBytes ?? [])];
+  let h = '';
+  for (const [name, value] of parts.headers) h += foldHeader(name, value);
+  chunks.push(latin1Bytes(h + '\r\n'), parts.body);
+  return concatBytes(chunks);
+}
+
+function randomBoundary(): string {
+  const r = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(r);
+  return '=_sb_' + b64(r).replace(/[+/]/g, (c) => (c === '+' ? '.' : '_'));
+}
+
+/**
+ * A new multipart entity (RFC 2046 5.1.1): `headers`, then
+ * `Content-Type: multipart/<subtype>; boundary="..."`, then each part between delimiter lines
+ * (CRLF line ends; the CRLF before each delimiter belongs to the delimiter, so every part is
+ * carried byte for byte), then the close delimiter and a final CRLF.
+ *
+ * `subtype` may carry parameters (`'signed; protocol="application/pkcs7-signature"; micalg=sha-256'`);
+ * `params` adds more (formatted by {@link formatHeaderValue}). Without `boundary`, a random one
+ * (crypto.getRandomValues) that occurs in no part is chosen; a given boundary that occurs in a
+ * part throws `INVALID_ARGUMENT`.
+ */
+export function buildMultipart(
+  headers: Array<[string, string]>,
+  subtype: string,
+  parts: Uint8Array[],
+  boundary?: string,
+  params: Record<string, string> = {},
+): Uint8Array {
+  const occurs = (b: string): boolean => {
+    const needle = latin1Bytes('--' + b);
+    return parts.some((p) => indexOfBytes(p, needle) >= 0);
+  };
+  let b = boundary;
+  if (b === undefined) {
+    do b = randomBoundary();
+    while (occurs(b));
+  } else if (b === '' || b.length > 70 || occurs(b)) {
+    throw new SmimeBridgeError('INVALID_ARGUMENT', `boundary ${JSON.stringify(b)} is empty, longer than 70 characters or occurs in a part (RFC 2046 5.1.1)`);
+  }
+  const ct = formatHeaderValue(`multipart/${subtype}`, params) + `; boundary="${b}"`;
+  const chunks: Uint8Array[] = [];
+  const delim = latin1Bytes(`--${b}\r\n`);
+  const crlf = latin1Bytes('\r\n');
+  parts.forEach((p) => chunks.push(delim, p, crlf));
+  chunks.push(latin1Bytes(`--${b}--\r\n`));
+  return buildEntity({ headers: [...headers, ['Content-Type', ct]], body: concatBytes(chunks) });
+}

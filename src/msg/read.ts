@@ -1,0 +1,408 @@
+/**
+ * Read an Outlook .msg file (MS-OXMSG) into a {@link MessageObject}.
+ *
+ * Handles files from Outlook and other writers: ANSI files (PT_STRING8 in the code page of
+ * PidTagInternetCodepage / PidTagMessageCodepage, kept as PT_STRING8 in the model), junk in
+ * reserved fields and padding, strings with trailing NULs, missing hash streams, embedded
+ * messages (recursively, depth-limited), multi-valued properties, named properties resolved
+ * through the top-level name map, and HTML kept only as RTF (PidTagRtfCompressed with
+ * `\fromhtml1`, de-encapsulated into PidTagHtml when `deriveHtml` is on).
+ *
+ * The container is parsed by the bounded reader in cfb-read.ts. Damage confined to one stream,
+ * entry or property is a {@link Diagnostic} in lenient mode and an error in strict mode; damage
+ * to the container itself is always an error.
+ */
+import iconv from 'iconv-lite';
+import { type Diagnostic, Diagnostics, SmimeBridgeError } from '../errors.js';
+import { Attachment, MessageObject, type Property, PropertyBag, type PropValue, type ScalarValue } from '../mapi/message.js';
+import { type NamedId } from '../mapi/named.js';
+import {
+  MV_FLAG, PT_BINARY, PT_CLSID, PT_LONG, PT_OBJECT, PT_STRING8, PT_UNICODE, isVariableLength, makeTag, tagHex,
+} from '../mapi/proptypes.js';
+import { PidTagHtml, PidTagInternetCodepage, PidTagRtfCompressed } from '../mapi/tags.js';
+import { type CfbEntry, CfbReader } from './cfb-read.js';
+import { codepageLabel, decodeCodepage, isValidUtf8 } from './codepage.js';
+import {
+  ATTACH_RE, EMBEDDED_STORAGE, ENTRY_STREAM, GUID_STREAM, HEADER_EMBEDDED, HEADER_SUB, HEADER_TOP, NAMEID_STORAGE,
+  PROPERTIES_STREAM, RECIP_RE, STRING_STREAM, SUBSTG_RE, decodeFixed, fixedSize, guidFromBytes, hex8, substgName,
+  utf16le,
+} from './layout.js';
+import { readNameMap } from './nameid.js';
+import { decompressRtf, deencapsulateHtml } from './rtf.js';
+
+/** Limits for {@link readMsg}; the defaults are safe for untrusted input. */
+export interface ReadMsgLimits {
+  /** Embedded messages nested deeper than this are an error (default 16). */
+  maxEmbeddingDepth?: number;
+  /** Recipients per message (default 2048, MS-OXMSG 2.2.1). */
+  maxRecipients?: number;
+  /** Attachments per message (default 2048, MS-OXMSG 2.2.2). */
+  maxAttachments?: number;
+  /** Values of one multi-valued property (default 65536). */
+  maxMultiValues?: number;
+  /** Directory entries of the compound file (default 200 000). */
+  maxDirectoryEntries?: number;
+  /** Decompressed RTF size when deriving HTML (default 64 MiB). */
+  maxRtfSize?: number;
+}
+
+/** Options for {@link readMsg}. */
+export interface ReadMsgOptions {
+  /** Throw on recoverable violations instead of recording warnings (default false). */
+  strict?: boolean;
+  limits?: ReadMsgLimits;
+  /**
+   * When a message has no PidTagHtml but PidTagRtfCompressed holds encapsulated HTML
+   * (`\fromhtml1`), add the de-encapsulated HTML as PidTagHtml (default true). The RTF is kept.
+   */
+  deriveHtml?: boolean;
+}
+
+/** Result of {@link readMsg}: the message object and the recoverable problems met. */
+export interface ReadMsgResult {
+  message: MessageObject;
+  warnings: Diagnostic[];
+}
+
+interface Ctx {
+  cfb: CfbReader;
+  diag: Diagnostics;
+  names: Map<number, NamedId>;
+  limits: Required<ReadMsgLimits>;
+  deriveHtml: boolean;
+}
+
+type Kind = 'top' | 'embedded' | 'recipient' | 'attachment';
+
+/**
+ * Read a .msg file. Throws {@link SmimeBridgeError} (`MSG_CFB_MALFORMED`,
+ * `MSG_PROPERTY_STREAM_MALFORMED`, `MSG_NAMEID_MALFORMED`, `LIMIT_EXCEEDED`, ...) with the
+ * stream path; in lenient mode recoverable problems become `warnings`.
+ */
+export function readMsg(bytes: Uint8Array, opts: ReadMsgOptions = {}): ReadMsgResult {
+  const diag = new Diagnostics(opts.strict ?? false);
+  const l = opts.limits ?? {};
+  const limits: Required<ReadMsgLimits> = {
+    maxEmbeddingDepth: l.maxEmbeddingDepth ?? 16,
+    maxRecipients: l.maxRecipients ?? 2048,
+    maxAttachments: l.maxAttachments ?? 2048,
+    maxMultiValues: l.maxMultiValues ?? 65536,
+    maxDirectoryEntries: l.maxDirectoryEntries ?? 200_000,
+    maxRtfSize: l.maxRtfSize ?? 64 * 1024 * 1024,
+  };
+  try {
+    const cfb = new CfbReader(bytes, diag, { maxDirectoryEntries: limits.maxDirectoryEntries, maxDepth: limits.maxEmbeddingDepth * 3 + 8 });
+    const ctx: Ctx = { cfb, diag, names: new Map(), limits, deriveHtml: opts.deriveHtml ?? true };
+    const nameid = cfb.root.children.get(NAMEID_STORAGE.toUpperCase());
+    if (nameid) {
+      const s = (n: string) => readStream(ctx, nameid.children.get(n.toUpperCase()));
+      ctx.names = readNameMap({ guids: s(GUID_STREAM), entries: s(ENTRY_STREAM), strings: s(STRING_STREAM) }, diag);
+    }
+    const message = readMessage(ctx, cfb.root, 'top', 0, undefined);
+    return { message, warnings: diag.warnings };
+  } catch (e) {
+    if (e instanceof SmimeBridgeError) throw e;
+    // Defence in depth: no other exception type may escape for bad input.
+    throw new SmimeBridgeError('MSG_CFB_MALFORMED', `unreadable .msg file: ${(e as Error)?.message ?? String(e)}`, {}, { cause: e });
+  }
+}
+
+/** A stream's bytes, or undefined when absent or unreadable (reported). */
+function readStream(ctx: Ctx, e: CfbEntry | undefined): Uint8Array | undefined {
+  if (!e || e.type !== 2) return undefined;
+  try {
+    return ctx.cfb.read(e);
+  } catch (err) {
+    if (!(err instanceof SmimeBridgeError)) throw err;
+    ctx.diag.report(err.code, err.message, err.location);
+    return undefined;
+  }
+}
+
+function numberedChildren(storage: CfbEntry, re: RegExp): { n: number; e: CfbEntry }[] {
+  const out: { n: number; e: CfbEntry }[] = [];
+  for (const e of storage.children.values()) {
+    const m = re.exec(e.name);
+    if (m && e.type === 1) out.push({ n: parseInt(m[1]!, 16), e });
+  }
+  return out.sort((a, b) => a.n - b.n);
+}
+
+function readMessage(ctx: Ctx, storage: CfbEntry, kind: 'top' | 'embedded', depth: number, parentCp: number | undefined): MessageObject {
+  const m = new MessageObject();
+  const cp = readBag(ctx, storage, kind, m.properties, parentCp);
+  const recips = numberedChildren(storage, RECIP_RE);
+  if (recips.length > ctx.limits.maxRecipients) {
+    throw new SmimeBridgeError('LIMIT_EXCEEDED', `${recips.length} recipients, more than ${ctx.limits.maxRecipients}`, { streamPath: storage.path || '(root)' });
+  }
+  for (const r of recips) {
+    const bag = new PropertyBag();
+    readBag(ctx, r.e, 'recipient', bag, cp);
+    m.recipients.push(bag);
+  }
+  const atts = numberedChildren(storage, ATTACH_RE);
+  if (atts.length > ctx.limits.maxAttachments) {
+    throw new SmimeBridgeError('LIMIT_EXCEEDED', `${atts.length} attachments, more than ${ctx.limits.maxAttachments}`, { streamPath: storage.path || '(root)' });
+  }
+  for (const a of atts) {
+    const att = new Attachment();
+    readBag(ctx, a.e, 'attachment', att.properties, cp);
+    const sub = a.e.children.get(EMBEDDED_STORAGE.toUpperCase());
+    if (sub && sub.type === 1) {
+      const method = att.properties.getNumber(makeTag(0x3705, PT_LONG));
+      if (method === 6) {
+        // MS-OXCMSG 2.2.2.9 afStorage: an OLE storage, not a message; its content is not modelled.
+        ctx.diag.report('MSG_STREAM_MISSING', 'OLE storage attachment (method 6): the storage content is not kept', { streamPath: sub.path });
+      } else if (depth + 1 > ctx.limits.maxEmbeddingDepth) {
+        throw new SmimeBridgeError('LIMIT_EXCEEDED', `embedded messages nested deeper than ${ctx.limits.maxEmbeddingDepth}`, { streamPath: sub.path });
+      } else {
+        att.embedded = readMessage(ctx, sub, 'embedded', depth + 1, cp);
+      }
+    }
+    m.attachments.push(att);
+  }
+  if (ctx.deriveHtml) deriveHtml(ctx, m, storage);
+  return m;
+}
+
+/** MS-OXMSG 2.4.1: header size of the property stream by storage kind. */
+function headerSize(kind: Kind): number {
+  return kind === 'top' ? HEADER_TOP : kind === 'embedded' ? HEADER_EMBEDDED : HEADER_SUB;
+}
+
+interface Entry {
+  tag: number;
+  flags: number;
+  value: DataView;
+  offset: number;
+}
+
+/**
+ * Read one property bag (message, recipient or attachment storage). Returns the code page used
+ * for PT_STRING8 values, which sub-objects inherit.
+ */
+function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, parentCp: number | undefined): number | undefined {
+  const where = storage.path === '' ? PROPERTIES_STREAM : `${storage.path}/${PROPERTIES_STREAM}`;
+  const propsEntry = storage.children.get(PROPERTIES_STREAM.toUpperCase());
+  const ps = readStream(ctx, propsEntry);
+  const entries: Entry[] = [];
+  if (!ps) {
+    if (!propsEntry) ctx.diag.report('MSG_STREAM_MISSING', 'property stream missing', { streamPath: where });
+  } else {
+    const hs = headerSize(kind);
+    if (ps.length < hs) {
+      ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property stream of ${ps.length} bytes is shorter than its ${hs}-byte header`, { streamPath: where });
+    } else {
+      if ((ps.length - hs) % 16 !== 0) {
+        ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property stream length ${ps.length} minus header ${hs} is not a multiple of 16`, { streamPath: where, offset: ps.length });
+      }
+      const dv = new DataView(ps.buffer, ps.byteOffset, ps.length);
+      for (let off = hs; off + 16 <= ps.length; off += 16) {
+        entries.push({ tag: dv.getUint32(off, true), flags: dv.getUint32(off + 4, true), value: new DataView(ps.buffer, ps.byteOffset + off + 8, 8), offset: off });
+      }
+    }
+  }
+  // Code page for PT_STRING8 (MS-OXMSG 2.1.3): PidTagInternetCodepage, then PidTagMessageCodepage, then the parent's.
+  let cp = parentCp;
+  const cpOf = (id: number) => entries.find((e) => e.tag === makeTag(id, PT_LONG))?.value.getInt32(0, true);
+  const cpInternet = cpOf(0x3fde);
+  const cpMessage = cpOf(0x3ffd);
+  cp = cpInternet ?? cpMessage ?? parentCp;
+  const fallbackCp = cpMessage !== undefined && cpMessage !== cp ? cpMessage : 1252;
+
+  const seen = new Set<number>();
+  const streamsUsed = new Set<string>();
+  for (const e of entries) {
+    const type = e.tag & 0xffff;
+    const id = e.tag >>> 16;
+    const label = tagHex(e.tag);
+    if (seen.has(e.tag)) {
+      ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', 'property listed twice', { streamPath: where, propertyTag: label, offset: e.offset });
+      continue;
+    }
+    seen.add(e.tag);
+    if (type === PT_OBJECT) { // 0x3701000D: the embedded storage, read by readMessage
+      streamsUsed.add(substgName(e.tag).toUpperCase());
+      continue;
+    }
+    const value = readValue(ctx, storage, e, type, cp, fallbackCp, where, streamsUsed);
+    if (value === undefined) continue;
+    putProperty(ctx, bag, id, type, value, e.flags, where, label);
+  }
+  // Streams named like properties but missing from the property stream (some writers, damaged files).
+  for (const child of storage.children.values()) {
+    if (child.type !== 2 || streamsUsed.has(child.name.toUpperCase())) continue;
+    const m = SUBSTG_RE.exec(child.name);
+    if (!m) continue;
+    const tag = parseInt(m[1]! + m[2]!, 16) >>> 0;
+    const type = tag & 0xffff;
+    if (seen.has(tag) || type & MV_FLAG || !isVariableLength(type) || type === PT_OBJECT) continue;
+    if (tag >>> 16 >= 0x8000 && !ctx.names.has((tag >>> 16) - 0x8000)) continue;
+    if (bagHas(bag, tag)) continue;
+    ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', 'stream has no entry in the property stream; read anyway', { streamPath: child.path });
+    const value = readValue(ctx, storage, { tag, flags: 6, value: new DataView(new ArrayBuffer(8)), offset: -1 }, type, cp, fallbackCp, where, streamsUsed);
+    if (value !== undefined) putProperty(ctx, bag, tag >>> 16, type, value, undefined, where, tagHex(tag));
+  }
+  return cp;
+}
+
+function bagHas(bag: PropertyBag, tag: number): boolean {
+  const id = tag >>> 16;
+  for (const p of bag) if (p.key.kind === 'tag' && p.key.id === id) return true;
+  return false;
+}
+
+function putProperty(ctx: Ctx, bag: PropertyBag, id: number, type: number, value: PropValue, flags: number | undefined, where: string, label: string): void {
+  if (id >= 0x8000) {
+    const named = ctx.names.get(id - 0x8000);
+    if (named) {
+      if (bag.getNamed(named)) {
+        ctx.diag.report('MSG_NAMEID_MALFORMED', `two property IDs map to the same named property ${named.name ?? named.lid}`, { streamPath: where, propertyTag: label });
+        return;
+      }
+      bag.put({ key: { kind: 'named', named }, type, value, ...(flags !== undefined ? { flags } : {}) } as Property);
+      return;
+    }
+    // IDs 0x8000-0xFFFE mean nothing without the name map (MS-OXMSG 2.2.3); the value is dropped.
+    ctx.diag.report('MSG_NAMEID_MALFORMED', `property ID 0x${id.toString(16).toUpperCase()} has no entry in the name map; dropped`, { streamPath: where, propertyTag: label });
+    return;
+  }
+  const existing = bag.get(makeTag(id, type));
+  if (existing) {
+    ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property ID 0x${id.toString(16)} appears with two types; the first is kept`, { streamPath: where, propertyTag: label });
+    return;
+  }
+  bag.put({ key: { kind: 'tag', id }, type, value, ...(flags !== undefined ? { flags } : {}) });
+}
+
+/** Decode a PT_STRING8 value: code page, with a fallback when UTF-8 is declared but the bytes are not UTF-8. */
+function decodeString8(ctx: Ctx, b: Uint8Array, cp: number | undefined, fallbackCp: number, path: string): string {
+  let n = b.length;
+  while (n > 0 && b[n - 1] === 0) n--; // trailing NULs
+  const bytes = b.subarray(0, n);
+  let use = cp ?? 1252;
+  if (use === 65001 && !isValidUtf8(bytes)) {
+    // An ANSI store cannot hold UTF-8 strings; the declared Internet code page is the MIME charset.
+    ctx.diag.report('MIME_CHARSET_UNKNOWN', `PT_STRING8 value is not valid in code page 65001; decoded as ${fallbackCp}`, { streamPath: path });
+    use = fallbackCp;
+  }
+  const s = decodeCodepage(bytes, use);
+  if (s !== undefined) return s;
+  ctx.diag.report('MIME_CHARSET_UNKNOWN', `unknown code page ${use}; decoded as windows-1252`, { streamPath: path });
+  return decodeCodepage(bytes, 1252)!;
+}
+
+function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: number | undefined, fallbackCp: number,
+  where: string, used: Set<string>): PropValue | undefined {
+  const label = tagHex(e.tag);
+  const mv = (type & MV_FLAG) !== 0;
+  const base = type & ~MV_FLAG;
+  const at = (extra: object = {}) => ({ streamPath: where, propertyTag: label, ...extra });
+  // Fixed-size single values sit in the entry (MS-OXMSG 2.4.2.1).
+  if (!mv && !isVariableLength(type)) {
+    if (fixedSize(type) > 0) return decodeFixed(type, e.value, 0) as PropValue;
+    // Unknown fixed type: keep the raw 8 bytes so that nothing is lost.
+    return new Uint8Array(e.value.buffer, e.value.byteOffset, 8).slice();
+  }
+  const name = substgName(e.tag);
+  used.add(name.toUpperCase());
+  const child = storage.children.get(name.toUpperCase());
+  const spath = storage.path === '' ? name : `${storage.path}/${name}`;
+  if (!child || child.type !== 2) {
+    ctx.diag.report('MSG_STREAM_MISSING', 'value stream missing', { streamPath: spath, propertyTag: label });
+    return undefined;
+  }
+  const data = readStream(ctx, child);
+  if (!data) return undefined;
+  if (!mv) {
+    switch (base) {
+      case PT_UNICODE: return utf16le(data);
+      case PT_STRING8: return decodeString8(ctx, data, cp, fallbackCp, spath);
+      case PT_CLSID:
+        if (data.length < 16) {
+          ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `PT_CLSID stream of ${data.length} bytes`, { streamPath: spath, propertyTag: label });
+          return undefined;
+        }
+        return guidFromBytes(data);
+      default: return data;
+    }
+  }
+  // Multi-valued (MS-OXMSG 2.1.4): fixed-size elements packed in one stream...
+  const size = fixedSize(type);
+  if (size > 0) {
+    if (data.length % size) ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `multi-valued stream length ${data.length} is not a multiple of ${size}`, at({ streamPath: spath }));
+    const count = Math.floor(data.length / size);
+    if (count > ctx.limits.maxMultiValues) {
+      ctx.diag.report('LIMIT_EXCEEDED', `${count} values, more than ${ctx.limits.maxMultiValues}`, at({ streamPath: spath }));
+      return undefined;
+    }
+    const dv = new DataView(data.buffer, data.byteOffset, data.length);
+    const out: ScalarValue[] = [];
+    for (let i = 0; i < count; i++) out.push(decodeFixed(base, dv, i * size) as ScalarValue);
+    return out;
+  }
+  // ...variable-size elements: a length stream plus one stream per value (MS-OXMSG 2.1.4.2.2).
+  if (base !== PT_UNICODE && base !== PT_STRING8 && base !== PT_BINARY) {
+    ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `unsupported multi-valued type 0x${type.toString(16)}`, at());
+    return undefined;
+  }
+  const width = base === PT_BINARY ? 8 : 4;
+  if (data.length % width) ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `length stream of ${data.length} bytes is not a multiple of ${width}`, at({ streamPath: spath }));
+  const count = Math.floor(data.length / width);
+  if (count > ctx.limits.maxMultiValues) {
+    ctx.diag.report('LIMIT_EXCEEDED', `${count} values, more than ${ctx.limits.maxMultiValues}`, at({ streamPath: spath }));
+    return undefined;
+  }
+  const out: ScalarValue[] = [];
+  for (let i = 0; i < count; i++) {
+    const vn = substgName(e.tag, i);
+    used.add(vn.toUpperCase());
+    const ve = storage.children.get(vn.toUpperCase());
+    const vpath = storage.path === '' ? vn : `${storage.path}/${vn}`;
+    if (!ve || ve.type !== 2) {
+      ctx.diag.report('MSG_STREAM_MISSING', `value ${i} of ${count} missing`, { streamPath: vpath, propertyTag: label });
+      return undefined;
+    }
+    const v = readStream(ctx, ve);
+    if (!v) return undefined;
+    out.push(base === PT_UNICODE ? utf16le(v) : base === PT_STRING8 ? decodeString8(ctx, v, cp, fallbackCp, vpath) : v);
+  }
+  return out;
+}
+
+/**
+ * MS-OXRTFEX 2.4: when only PidTagRtfCompressed carries the body and it encapsulates HTML,
+ * add PidTagHtml (the RTF is kept). The HTML is encoded in PidTagInternetCodepage when iconv-lite
+ * can encode it, else in UTF-8 (and PidTagInternetCodepage is set to 65001 when absent).
+ */
+function deriveHtml(ctx: Ctx, m: MessageObject, storage: CfbEntry): void {
+  const p = m.properties;
+  if (p.has(PidTagHtml)) return;
+  const rtfc = p.getBinary(PidTagRtfCompressed);
+  if (!rtfc) return;
+  const where = { streamPath: storage.path === '' ? substgName(PidTagRtfCompressed) : `${storage.path}/${substgName(PidTagRtfCompressed)}`, propertyTag: tagHex(PidTagRtfCompressed) };
+  let html: string | undefined;
+  try {
+    html = deencapsulateHtml(decompressRtf(rtfc, ctx.limits.maxRtfSize));
+  } catch (e) {
+    if (!(e instanceof SmimeBridgeError)) throw e;
+    ctx.diag.report(e.code, e.message, { ...e.location, ...where });
+    return;
+  }
+  if (html === undefined) return;
+  const cp = p.getNumber(PidTagInternetCodepage);
+  const label = cp !== undefined ? codepageLabel(cp) : undefined;
+  let bytes: Uint8Array | undefined;
+  if (label && label !== 'utf-8' && label !== 'utf-16le' && label !== 'utf-16be') {
+    try {
+      if (iconv.encodingExists(label)) bytes = new Uint8Array(iconv.encode(html, label));
+    } catch {
+      bytes = undefined;
+    }
+  }
+  if (!bytes) {
+    bytes = new TextEncoder().encode(html);
+    if (cp === undefined) p.set(PidTagInternetCodepage, 65001);
+  }
+  p.set(PidTagHtml, bytes);
+}

@@ -1,0 +1,17 @@
+/**
+ * Tolerant RFC 2047 decoding for promoted header text. Real mail (and Python's email package)
+ * accept encoded-words with literal spaces inside (`=?iso-8859-1?Q?Test E-Mail?=`), which
+ * RFC 2047 section 5 forbids; src/mime's `decodeWords` is strict about that, so such words are
+ * repaired here first (a space in Q text means `_`; in B text it is dropped) and then decoded.
+ */
+import { decodeWords } from '../mime/index.js';
+
+const SPACED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?]*[ \t][^?]*)\?=/g;
+
+/** RFC 2047-decode `text`, also accepting encoded-words that contain spaces. */
+export function decodeHeaderText(text: string): string {
+  if (text.indexOf('=?') < 0) return text;
+  const repaired = text.replace(SPACED_WORD, (_m, cs: string, enc: string, body: string) =>
+    `=?${cs}?${enc}?${enc.toLowerCase() === 'q' ? body.replace(/[ \t]/g, '_') : body.replace(/[ \t]/g, '')}?=`);
+  return decodeWords(repaired);
+}

@@ -1,0 +1,150 @@
+/**
+ * Message properties -> envelope header fields (MS-OXCMAIL 2.1.3.1 addresses, 2.1.3.2 other
+ * fields; fact sheet 3.4). Values are unencoded text except addresses, which are formatted
+ * mailboxes; `foldHeader` from src/mime encodes and folds.
+ */
+import { formatDate, formatMailbox } from '../mime/index.js';
+import {
+  type MessageObject, PidNameKeywords, PidTagClientSubmitTime, PidTagConversationIndex, PidTagConversationTopic,
+  PidTagImportance, PidTagInReplyToId, PidTagInternetMessageId, PidTagInternetReferences, PidTagMessageLocaleId,
+  PidTagNormalizedSubject, PidTagReadReceiptRequested, PidTagRecipientType, PidTagReplyRecipientEntries,
+  PidTagReplyRecipientNames, PidTagSensitivity, PidTagSubject, PidTagSubjectPrefix, PS_INTERNET_HEADERS,
+  PidTagAddressType, PidTagDisplayName, PidTagEmailAddress, PidTagEntryId, PidTagSmtpAddress, PidTagRecipientEntryId,
+  RecipientType,
+} from '../mapi/index.js';
+import { type AddressGroupTags, groupAddress } from './address.js';
+import { lcidToLanguage } from './codepage.js';
+import { parseFlatEntryList, parseOneOffEntryId } from './entryid.js';
+import { INTERNET_HEADER_SKIP, MAPPED_HEADERS, READ_RECEIPT, SENDER, SENT_REPRESENTING } from './promoteHeaders.js';
+
+const RECIPIENT: AddressGroupTags = {
+  name: PidTagDisplayName, addressType: PidTagAddressType, emailAddress: PidTagEmailAddress, entryId: PidTagEntryId,
+  smtpAddress: PidTagSmtpAddress,
+};
+const RECIPIENT_ALT: AddressGroupTags = { ...RECIPIENT, entryId: PidTagRecipientEntryId };
+
+// Words whose customary capitalisation is not "first letter upper".
+const SPECIAL_WORDS: Record<string, string> = {
+  id: 'ID', mime: 'MIME', ms: 'MS', msmail: 'MSMail', mimeole: 'MimeOLE', dkim: 'DKIM', arc: 'ARC', spf: 'SPF',
+  smtp: 'SMTP', ip: 'IP', uid: 'UID', url: 'URL', tnef: 'TNEF', crm: 'CRM', eop: 'EOP', atp: 'ATP', ssl: 'SSL',
+  tls: 'TLS', av: 'AV', lcid: 'LCID', uri: 'URI', oob: 'OOB', scl: 'SCL', pcl: 'PCL', bcl: 'BCL',
+};
+
+/** Re-case a lower-case header name: `x-mailer` -> `X-Mailer`, `message-id` -> `Message-ID`. */
+export function headerCase(lname: string): string {
+  return lname.split('-').map((w) => SPECIAL_WORDS[w.toLowerCase()] ?? (w ? w[0]!.toUpperCase() + w.slice(1).toLowerCase() : w)).join('-');
+}
+
+function mailbox(a: { name: string; address: string } | undefined): string | undefined {
+  return a ? formatMailbox({ name: a.name || undefined, address: a.address }) : undefined;
+}
+
+function recipients(m: MessageObject, type: number): string[] {
+  const out: string[] = [];
+  for (const row of m.recipients) {
+    if (((row.getNumber(PidTagRecipientType) ?? RecipientType.To) & 0xff) !== type) continue;
+    const a = groupAddress(row, RECIPIENT) ?? groupAddress(row, RECIPIENT_ALT);
+    const s = mailbox(a);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** Reply-To from PidTagReplyRecipientEntries (+ names when the counts agree) (MS-OXCMAIL 2.1.3.1.4). */
+function replyTo(m: MessageObject): string[] {
+  const flat = m.properties.getBinary(PidTagReplyRecipientEntries);
+  if (!flat) return [];
+  const entries = parseFlatEntryList(flat);
+  const names = (m.properties.getString(PidTagReplyRecipientNames) ?? '').split(';').map((s) => s.trim());
+  const useNames = names.length === entries.length;
+  const out: string[] = [];
+  entries.forEach((id, i) => {
+    const o = parseOneOffEntryId(id);
+    if (!o || !o.address) return;
+    const name = useNames ? names[i]! : o.displayName;
+    const s = mailbox({ name: name === o.address ? '' : name, address: o.address });
+    if (s) out.push(s);
+  });
+  return out;
+}
+
+function sameAddress(a?: { address: string }, b?: { address: string }): boolean {
+  return !!a && !!b && a.address.toLowerCase() === b.address.toLowerCase();
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+/**
+ * The envelope header fields of `m` (MS-OXCMAIL 2.1.3; fact sheet 3.4), in this order: From
+ * (sent-representing), Sender (only when different), To, Cc (never Bcc), Reply-To, Subject
+ * (prefix + normalized subject, else PidTagSubject), Date (client submit time), Message-ID,
+ * In-Reply-To, References, Importance (not for normal), Sensitivity (not for 0), Keywords,
+ * Content-Language (from the locale ID), Thread-Topic, Thread-Index (base64),
+ * Disposition-Notification-To, then the PS_INTERNET_HEADERS string properties that no other
+ * property maps and that are not MIME structure fields (`content-*`, `mime-version`).
+ * Nothing is generated: a property that is absent gives no field.
+ */
+export function headersFromMessage(m: MessageObject): Array<[string, string]> {
+  const p = m.properties;
+  const out: Array<[string, string]> = [];
+  const from = groupAddress(p, SENT_REPRESENTING) ?? groupAddress(p, SENDER);
+  const sender = groupAddress(p, SENDER);
+  const fromText = mailbox(from);
+  if (fromText) out.push(['From', fromText]);
+  if (sender && from && !sameAddress(sender, from)) out.push(['Sender', mailbox(sender)!]);
+  const to = recipients(m, RecipientType.To);
+  if (to.length) out.push(['To', to.join(', ')]);
+  const cc = recipients(m, RecipientType.Cc);
+  if (cc.length) out.push(['Cc', cc.join(', ')]);
+  const rt = replyTo(m);
+  if (rt.length) out.push(['Reply-To', rt.join(', ')]);
+  const prefix = p.getString(PidTagSubjectPrefix);
+  const normalized = p.getString(PidTagNormalizedSubject);
+  const subject = normalized !== undefined ? (prefix ?? '') + normalized : p.getString(PidTagSubject);
+  if (subject !== undefined) out.push(['Subject', subject]);
+  const date = p.getTime(PidTagClientSubmitTime);
+  if (date && !Number.isNaN(date.getTime())) out.push(['Date', formatDate(date)]);
+  const mid = p.getString(PidTagInternetMessageId);
+  if (mid) out.push(['Message-ID', mid]);
+  const irt = p.getString(PidTagInReplyToId);
+  if (irt) out.push(['In-Reply-To', irt]);
+  const refs = p.getString(PidTagInternetReferences);
+  if (refs) out.push(['References', refs]);
+  const imp = p.getNumber(PidTagImportance);
+  if (imp === 0) out.push(['Importance', 'low']);
+  else if (imp === 2) out.push(['Importance', 'high']);
+  const sens = p.getNumber(PidTagSensitivity);
+  const sensName = sens === undefined ? undefined : ['', 'Personal', 'Private', 'Company-Confidential'][sens];
+  if (sensName) out.push(['Sensitivity', sensName]);
+  const kw = p.getNamed(PidNameKeywords)?.value;
+  if (Array.isArray(kw) && kw.length) out.push(['Keywords', kw.map(String).join(', ')]);
+  const lcid = p.getNumber(PidTagMessageLocaleId);
+  const lang = lcid !== undefined ? lcidToLanguage(lcid) : undefined;
+  if (lang) out.push(['Content-Language', lang]);
+  const topic = p.getString(PidTagConversationTopic);
+  if (topic !== undefined && topic !== '') out.push(['Thread-Topic', topic]);
+  const tindex = p.getBinary(PidTagConversationIndex);
+  if (tindex && tindex.length) out.push(['Thread-Index', base64(tindex)]);
+  if (p.getBoolean(PidTagReadReceiptRequested)) {
+    const rr = groupAddress(p, READ_RECEIPT) ?? from;
+    const s = mailbox(rr);
+    if (s) out.push(['Disposition-Notification-To', s]);
+  }
+  // MS-OXCMAIL 2.1.3.2.4: PS_INTERNET_HEADERS strings are re-emitted unless another property maps them.
+  const seen = new Set(out.map(([n]) => n.toLowerCase()));
+  for (const prop of p) {
+    if (prop.key.kind !== 'named' || prop.key.named.guid !== PS_INTERNET_HEADERS || prop.key.named.name === undefined) continue;
+    if (typeof prop.value !== 'string') continue;
+    const lname = prop.key.named.name.toLowerCase();
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(lname)) continue;
+    if (seen.has(lname) || MAPPED_HEADERS.has(lname) || INTERNET_HEADER_SKIP.has(lname)) continue;
+    if (lname === 'mime-version' || (lname.startsWith('content-') && lname !== 'content-class')) continue;
+    seen.add(lname);
+    out.push([headerCase(lname), prop.value]);
+  }
+  return out;
+}
