@@ -28,6 +28,11 @@ export type ErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'INVALID_ARGUMENT'
   | 'IO_ERROR'
+  // batch conversion (src/cli/batch*.ts)
+  | 'OUTPUT_EXISTS'
+  | 'MBOX_MALFORMED'
+  | 'WORKER_FAILED'
+  | 'TIMEOUT'
   // mime
   | 'MIME_HEADER_MALFORMED'
   | 'MIME_HEADER_TOO_LARGE'

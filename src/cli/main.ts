@@ -10,6 +10,7 @@ import { runConvert } from './convertCommand.js';
 import { runInspect } from './inspectCommand.js';
 import { runDemo } from './demo.js';
 import { runExtract } from './extract.js';
+import { runDecrypt, runEncrypt, runSign, runVerify } from './cryptoCommands.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -18,6 +19,10 @@ const COMMANDS: Record<string, Command> = {
   inspect: runInspect,
   demo: runDemo,
   extract: runExtract,
+  verify: runVerify,
+  decrypt: runDecrypt,
+  sign: runSign,
+  encrypt: runEncrypt,
 };
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -11,6 +11,13 @@ usage:
   smime-bridge convert IN OUT [--strict]        convert by extension: .eml/.mbox, .msg, .json
   smime-bridge inspect FILE [--json]            S/MIME class, media type, CMS type, headers, attachments
   smime-bridge extract FILE DIR [--force]       body and real attachments (of the signed content) + smime.p7s
+  smime-bridge verify FILE [--ca PEM|DIR]... [--json] [--key PEM|--p12 F --password PW]
+                                                every signature of every layer; exit 0 valid, 1 not valid, 2 error
+  smime-bridge decrypt FILE (--key PEM [--cert PEM] | --p12 FILE --password PW) -o OUT.eml|OUT.msg
+  smime-bridge sign FILE (--key PEM --cert PEM | --p12 F --password PW) [--opaque] [--digest sha256]
+                    [--encrypt CERT]... -o OUT.eml|OUT.msg
+  smime-bridge encrypt FILE --cert PEM... [--cipher aes-256-cbc|aes-128-cbc|aes-256-gcm]
+                    [--key-transport oaep|pkcs1] -o OUT.eml|OUT.msg
   smime-bridge demo [DIR]                       convert every sample in DIR (default samples/) and back
   smime-bridge help                             this text
 

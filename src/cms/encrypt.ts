@@ -13,7 +13,7 @@ import { ensureEngine } from './engine.js';
 import { CURVE_BITS, aesKeyWrap, sharedInfo, x963Kdf } from './kari.js';
 import { loadCertificates, parseCertificate } from './keys.js';
 import { OID, oidName } from './oids.js';
-import { spkiCurve } from './pubkey.js';
+import { spkiCurve, spkiForWebCrypto } from './pubkey.js';
 import { rsaOaepEncrypt, rsaPkcs1v15Encrypt } from './rsa.js';
 import { type CipherSpec, cbcEncryptAny, gcmEncrypt } from './symmetric.js';
 
@@ -75,7 +75,7 @@ async function kari(cert: pkijs.Certificate, cek: Uint8Array): Promise<pkijs.Rec
   const curve = spkiCurve(cert.subjectPublicKeyInfo);
   if (!curve) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', 'EC recipient on an unsupported curve');
   const subtle = globalThis.crypto.subtle;
-  const recipientPub = await subtle.importKey('spki', toArrayBuffer(encodeDer(cert.subjectPublicKeyInfo.toSchema())), { name: 'ECDH', namedCurve: curve }, false, []);
+  const recipientPub = await subtle.importKey('spki', toArrayBuffer(spkiForWebCrypto(cert.subjectPublicKeyInfo)), { name: 'ECDH', namedCurve: curve }, false, []);
   const eph = (await subtle.generateKey({ name: 'ECDH', namedCurve: curve }, true, ['deriveBits'])) as CryptoKeyPair;
   const ephPoint = new Uint8Array(await subtle.exportKey('raw', eph.publicKey));
   const z = new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: recipientPub }, eph.privateKey, CURVE_BITS[curve]));

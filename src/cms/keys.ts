@@ -8,16 +8,18 @@
  * PKCS#12 parsing uses PKI.js structures; decryption is ours (pbe.ts) because PKI.js does not do
  * the 3DES/RC2 PBE schemes most .p12 files use.
  */
+import { md5 } from '@noble/hashes/legacy.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
-import { base64Decode, bytesEqual, bytesToBigInt, ctEqual, toArrayBuffer } from './bytes.js';
+import { base64Decode, bytesEqual, bytesToBigInt, concatBytes, ctEqual, toArrayBuffer } from './bytes.js';
 import { emailsOf, isCa } from './certs.js';
 import { encodeDer, fromSchema, octetsOf, parseBer } from './der.js';
 import { ensureEngine } from './engine.js';
-import { OID, curveNameOf, curveOidOf, hashNameOf, oidName } from './oids.js';
+import { OID, curveFromParams, curveOidOf, hashNameOf, oidName } from './oids.js';
 import { bmpPassword, pbeDecrypt, pkcs12Kdf, type PbeLimits } from './pbe.js';
 import type { RsaPrivateParts } from './rsa.js';
+import { type CipherSpec, cbcDecryptAny } from './symmetric.js';
 
 /** A private key usable by WebCrypto (via `pkcs8`) and by the bigint RSA code (via `rsa`). */
 export interface PrivateKey {
@@ -37,6 +39,8 @@ export interface PemBlock {
   /** The label after BEGIN, e.g. `CERTIFICATE`, `PRIVATE KEY`. */
   label: string;
   der: Uint8Array;
+  /** RFC 1421 headers (`Proc-Type`, `DEK-Info`) of legacy OpenSSL encrypted PEM, when present. */
+  headers?: Record<string, string>;
 }
 
 /** Limits for key loading. */
@@ -52,15 +56,22 @@ export function parsePem(text: string, limits: KeyLoadLimits = {}): PemBlock[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     if (out.length >= (limits.maxItems ?? 1000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${limits.maxItems ?? 1000} PEM blocks`, { offset: m.index });
-    // RFC 1421 style headers (Proc-Type/DEK-Info) are not supported: legacy encrypted PEM
+    // RFC 1421 4.6 style headers (Proc-Type / DEK-Info): legacy OpenSSL encrypted PEM
     let body = m[2]!;
-    if (/^[\s]*[A-Za-z-]+:/.test(body)) {
-      throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PEM block ${m[1]} has RFC 1421 headers (legacy encrypted PEM); convert it to PKCS#8`, { offset: m.index });
+    let headers: Record<string, string> | undefined;
+    const hm = /^\s*((?:[A-Za-z-]+:[^\n]*\n)+)\s*\n/.exec(body.replace(/\r/g, ''));
+    if (hm) {
+      headers = {};
+      for (const line of hm[1]!.split('\n')) {
+        const i = line.indexOf(':');
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      body = body.replace(/\r/g, '').slice(hm[0].length);
     }
     body = body.trim();
     const der = base64Decode(body);
     if (!der) throw new SmimeBridgeError('CMS_KEY_MALFORMED', `PEM block ${m[1]} is not valid base64`, { offset: m.index });
-    out.push({ label: m[1]!, der });
+    out.push(headers ? { label: m[1]!, der, headers } : { label: m[1]!, der });
   }
   return out;
 }
@@ -115,10 +126,16 @@ export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
   }
   if (alg === OID.ecPublicKey) {
     const params = pki.privateKeyAlgorithm.algorithmParams;
-    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
-    const namedCurve = curveOid ? curveNameOf(curveOid) : undefined;
-    if (!namedCurve) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `EC key on curve ${curveOid ?? '(explicit parameters)'}`, { asn1Path: 'PrivateKeyInfo.privateKeyAlgorithm' });
+    const namedCurve = curveFromParams(params);
+    if (!namedCurve) {
+      const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : '(explicit parameters)';
+      throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `EC key on curve ${curveOid}`, { asn1Path: 'PrivateKeyInfo.privateKeyAlgorithm' });
+    }
     const ek = parseSec1(inner, 'PrivateKeyInfo.privateKey.ECPrivateKey');
+    if (!(params instanceof asn1js.ObjectIdentifier) || ek.hasParams) {
+      // normalise to the named-curve form WebCrypto accepts (RFC 5915 3: parameters by OID, omitted inside PKCS#8)
+      return { type: 'ec', pkcs8: namedEcPkcs8(inner, namedCurve, ek.publicKey), namedCurve, ecPublicPoint: ek.publicKey };
+    }
     return { type: 'ec', pkcs8: der, namedCurve, ecPublicPoint: ek.publicKey };
   }
   throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `private key algorithm ${oidName(alg)}`, { asn1Path: 'PrivateKeyInfo.privateKeyAlgorithm' });
@@ -143,21 +160,35 @@ function fromPkcs1(der: Uint8Array): PrivateKey {
  * parameters [0] ECParameters OPTIONAL, publicKey [1] BIT STRING OPTIONAL }. Read by hand because
  * PKI.js rejects a key that has a publicKey but no parameters (the usual form inside PKCS#8).
  */
-function parseSec1(der: Uint8Array, where: string): { curveOid?: string; publicKey?: Uint8Array } {
+function parseSec1(der: Uint8Array, where: string): { curveOid?: string; curve?: 'P-256' | 'P-384' | 'P-521'; publicKey?: Uint8Array; hasParams?: boolean } {
   const asn = parseBer(der, {}, where);
   if (!(asn instanceof asn1js.Sequence)) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'ECPrivateKey is not a SEQUENCE', { asn1Path: where });
   const items = asn.valueBlock.value;
   if (!(items[0] instanceof asn1js.Integer) || !(items[1] instanceof asn1js.OctetString)) {
     throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'ECPrivateKey lacks version or privateKey', { asn1Path: where });
   }
-  const out: { curveOid?: string; publicKey?: Uint8Array } = {};
+  const out: { curveOid?: string; curve?: 'P-256' | 'P-384' | 'P-521'; publicKey?: Uint8Array; hasParams?: boolean } = {};
   for (const it of items.slice(2)) {
     const tag = it.idBlock.tagClass === 3 ? it.idBlock.tagNumber : -1;
     const inner = (it as asn1js.Constructed).valueBlock.value?.[0];
-    if (tag === 0 && inner instanceof asn1js.ObjectIdentifier) out.curveOid = inner.valueBlock.toString();
+    if (tag === 0) {
+      out.hasParams = true;
+      out.curve = curveFromParams(inner);
+      if (out.curve) out.curveOid = curveOidOf(out.curve);
+    }
     if (tag === 1 && inner instanceof asn1js.BitString) out.publicKey = new Uint8Array(inner.valueBlock.valueHexView);
   }
   return out;
+}
+
+/** PKCS#8 for an EC key with the curve named by OID and no parameters inside ECPrivateKey. */
+function namedEcPkcs8(sec1: Uint8Array, curve: 'P-256' | 'P-384' | 'P-521', publicKey: Uint8Array | undefined): Uint8Array {
+  const asn = parseBer(sec1, {}, 'ECPrivateKey') as asn1js.Sequence;
+  const [version, priv] = asn.valueBlock.value;
+  const items: asn1js.AsnType[] = [version!, priv!];
+  if (publicKey) items.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.BitString({ valueHex: toArrayBuffer(publicKey) })] }));
+  const inner = encodeDer(new asn1js.Sequence({ value: items }));
+  return wrapPkcs8(OID.ecPublicKey, new asn1js.ObjectIdentifier({ value: curveOidOf(curve) }), inner);
 }
 
 /** SEC1 ECPrivateKey DER → PrivateKey (curve from its parameters field, RFC 5915 3). */
@@ -183,6 +214,36 @@ async function decryptPkcs8(der: Uint8Array, password: string, limits: KeyLoadLi
   } catch {
     throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: 'EncryptedPrivateKeyInfo' });
   }
+  return plain;
+}
+
+/**
+ * OpenSSL's legacy PEM encryption (RFC 1421 headers, `DEK-Info: CIPHER,IVHEX`): key from
+ * EVP_BytesToKey(MD5, salt = first 8 IV bytes, one iteration). Read-only support for old key files.
+ */
+async function decryptLegacyPem(b: PemBlock, password: string | undefined): Promise<Uint8Array> {
+  if (password === undefined) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'the private key is encrypted and no password was given', { asn1Path: b.label });
+  const dek = /^([A-Z0-9-]+),([0-9A-Fa-f]+)$/.exec(b.headers?.['dek-info'] ?? '');
+  const ciphers: Record<string, [string, number]> = {
+    'DES-EDE3-CBC': [OID.desEde3CBC, 24],
+    'DES-CBC': [OID.desCBC, 8],
+    'AES-128-CBC': [OID.aes128CBC, 16],
+    'AES-192-CBC': [OID.aes192CBC, 24],
+    'AES-256-CBC': [OID.aes256CBC, 32],
+  };
+  const c = dek ? ciphers[dek[1]!] : undefined;
+  if (!dek || !c) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `legacy PEM encryption ${b.headers?.['dek-info'] ?? '(no DEK-Info)'}`, { asn1Path: b.label });
+  const iv = new Uint8Array((dek[2]!.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+  const pw = new TextEncoder().encode(password);
+  let key: Uint8Array = new Uint8Array(0);
+  let prev: Uint8Array = new Uint8Array(0);
+  while (key.length < c[1]) {
+    prev = md5(concatBytes(prev, pw, iv.subarray(0, 8)));
+    key = concatBytes(key, prev);
+  }
+  const spec: CipherSpec = { oid: c[0], name: dek[1]!, keyLength: c[1], mode: 'cbc', iv };
+  const plain = await cbcDecryptAny(spec, key.subarray(0, c[1]), b.der);
+  if (!plain || looksLike(plain) === 'unknown') throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password for the encrypted PEM key', { asn1Path: b.label });
   return plain;
 }
 
@@ -221,7 +282,7 @@ export async function loadPrivateKey(pemOrDer: string | Uint8Array, password?: s
     }
     const b = blocks.find((x) => /PRIVATE KEY$/.test(x.label));
     if (!b) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'no PRIVATE KEY block in PEM input', { offset: 0 });
-    der = b.der;
+    der = b.headers?.['proc-type']?.includes('ENCRYPTED') ? await decryptLegacyPem(b, password) : b.der;
     kind =
       b.label === 'ENCRYPTED PRIVATE KEY' ? 'encrypted-pkcs8' : b.label === 'RSA PRIVATE KEY' ? 'pkcs1' : b.label === 'EC PRIVATE KEY' ? 'sec1' : b.label === 'PRIVATE KEY' ? 'pkcs8' : looksLike(b.der);
   } else {
@@ -344,12 +405,18 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
     if (bags.length > maxItems) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${maxItems} PKCS#12 bags`, { asn1Path: where });
   }
   const keys: { key: PrivateKey; id?: Uint8Array }[] = [];
+  const skipped: SmimeBridgeError[] = [];
   const certs: { cert: pkijs.Certificate; id?: Uint8Array }[] = [];
   for (const [i, bag] of bags.entries()) {
     const where = `SafeBag[${i}]`;
     if (bag.bagId === OID.keyBag) {
       const pki = bag.bagValue as pkijs.PrivateKeyInfo;
-      keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema())), id: localKeyId(bag.bagAttributes) });
+      try {
+        keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema())), id: localKeyId(bag.bagAttributes) });
+      } catch (e) {
+        if (!(e instanceof SmimeBridgeError && e.code === 'CMS_UNSUPPORTED_ALGORITHM')) throw e;
+        skipped.push(e);
+      }
     } else if (bag.bagId === OID.pkcs8ShroudedKeyBag) {
       const sk = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
       const plain = await pbeDecrypt(sk.encryptionAlgorithm.algorithmId, sk.encryptionAlgorithm.algorithmParams, octetsOf(sk.encryptedData), password, where, limits);
@@ -357,6 +424,11 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
       try {
         key = privateKeyFromPkcs8(plain);
       } catch (e) {
+        // a key type we cannot use (DSA, other curves): skip it, another bag may hold a usable key
+        if (e instanceof SmimeBridgeError && e.code === 'CMS_UNSUPPORTED_ALGORITHM') {
+          skipped.push(e);
+          continue;
+        }
         throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: where }, { cause: e });
       }
       keys.push({ key, id: localKeyId(bag.bagAttributes) });
@@ -368,6 +440,7 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
     }
   }
   const first = keys[0];
+  if (!first && skipped[0]) throw skipped[0];
   if (!first) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'PKCS#12 file holds no private key', { asn1Path: 'PFX' });
   let own = first.id ? certs.find((c) => c.id && bytesEqual(c.id, first.id!)) : undefined;
   own ??= certs.find((c) => certMatchesKey(c.cert, first.key));

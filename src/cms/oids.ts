@@ -171,6 +171,30 @@ export function curveNameOf(oid: string): 'P-256' | 'P-384' | 'P-521' | undefine
   return oid === OID.p256 ? 'P-256' : oid === OID.p384 ? 'P-384' : oid === OID.p521 ? 'P-521' : undefined;
 }
 
+const PRIMES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
+  ffffffff00000001000000000000000000000000ffffffffffffffffffffffff: 'P-256',
+  fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff: 'P-384',
+  ['01' + 'ff'.repeat(65)]: 'P-521',
+};
+
+/**
+ * Named curve for EC parameters given as an OID or, as some Bouncy Castle / .NET files do, as
+ * explicit SpecifiedECDomain (RFC 3279 2.3.5) — recognised by the field prime.
+ */
+export function curveFromParams(params: unknown): 'P-256' | 'P-384' | 'P-521' | undefined {
+  const p = params as { valueBlock?: { value?: unknown[]; toString?: () => string } ; idBlock?: { tagNumber: number } };
+  if (p?.idBlock?.tagNumber === 6 && typeof p.valueBlock?.toString === 'function') return curveNameOf(p.valueBlock.toString());
+  // SEQUENCE { version, fieldID SEQUENCE { prime-field OID, prime INTEGER }, ... }
+  const fieldId = p?.valueBlock?.value?.[1] as { valueBlock?: { value?: { valueBlock?: { valueHexView?: Uint8Array } }[] } } | undefined;
+  const prime = fieldId?.valueBlock?.value?.[1]?.valueBlock?.valueHexView;
+  if (!prime) return undefined;
+  let hex = '';
+  for (const x of prime) hex += x.toString(16).padStart(2, '0');
+  hex = hex.replace(/^(00)+/, '');
+  if (hex.length % 2) hex = '0' + hex;
+  return PRIMES[hex];
+}
+
 /** Curve OID for a WebCrypto named curve. */
 export function curveOidOf(name: 'P-256' | 'P-384' | 'P-521'): string {
   return { 'P-256': OID.p256, 'P-384': OID.p384, 'P-521': OID.p521 }[name];

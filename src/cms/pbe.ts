@@ -7,6 +7,8 @@
  * OpenSSL, Windows) use pbeWithSHAAnd3-KeyTripleDES-CBC and pbeWithSHAAnd40BitRC2-CBC.
  */
 import * as asn1js from 'asn1js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { SmimeBridgeError } from '../errors.js';
 import { concatBytes, toArrayBuffer } from './bytes.js';
 import { octetsOf } from './der.js';
@@ -33,9 +35,7 @@ export function bmpPassword(password: string): Uint8Array {
   return out;
 }
 
-async function digest(h: HashName, d: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest(h, toArrayBuffer(d)));
-}
+const SYNC_HASH: Record<HashName, (d: Uint8Array) => Uint8Array> = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 };
 
 /** RFC 7292 B.2: the PKCS#12 key derivation function. `id` 1 = key, 2 = IV, 3 = MAC key. */
 export async function pkcs12Kdf(hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, id: 1 | 2 | 3, n: number): Promise<Uint8Array> {
@@ -52,8 +52,9 @@ export async function pkcs12Kdf(hash: HashName, password: Uint8Array, salt: Uint
   const c = Math.ceil(n / u);
   const out = new Uint8Array(c * u);
   for (let i = 0; i < c; i++) {
-    let A = await digest(hash, concatBytes(D, I));
-    for (let r = 1; r < iterations; r++) A = await digest(hash, A);
+    const h = SYNC_HASH[hash];
+    let A = h(concatBytes(D, I));
+    for (let r = 1; r < iterations; r++) A = h(A);
     out.set(A, i * u);
     if (i === c - 1) break;
     const B = fill(A).subarray(0, v);

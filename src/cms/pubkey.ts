@@ -7,7 +7,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from './bytes.js';
 import { encodeDer } from './der.js';
-import { OID, curveNameOf, hashNameOf } from './oids.js';
+import { OID, curveFromParams, curveOidOf, hashNameOf } from './oids.js';
 
 type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
@@ -69,11 +69,20 @@ export function resolveSignature(sigAlg: pkijs.AlgorithmIdentifier, digestOid: s
   return { ok: false, name: oid, why: `signature algorithm ${oid}` };
 }
 
-/** SPKI DER usable by WebCrypto: an RSA-PSS key (id-RSASSA-PSS) is re-labelled rsaEncryption. */
-function spkiForWebCrypto(spki: pkijs.PublicKeyInfo): Uint8Array {
+/** SPKI DER usable by WebCrypto: an RSA-PSS key (id-RSASSA-PSS) is re-labelled rsaEncryption, explicit EC parameters become a curve OID. */
+export function spkiForWebCrypto(spki: pkijs.PublicKeyInfo): Uint8Array {
   if (spki.algorithm.algorithmId === OID.rsassaPss) {
     const copy = new pkijs.PublicKeyInfo({
       algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() }),
+      subjectPublicKey: spki.subjectPublicKey,
+    });
+    return encodeDer(copy.toSchema());
+  }
+  const curve = spkiCurve(spki);
+  if (curve && !(spki.algorithm.algorithmParams instanceof asn1js.ObjectIdentifier)) {
+    // explicit curve parameters (RFC 3279 2.3.5) → named curve, the only form WebCrypto imports
+    const copy = new pkijs.PublicKeyInfo({
+      algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecPublicKey, algorithmParams: new asn1js.ObjectIdentifier({ value: curveOidOf(curve) }) }),
       subjectPublicKey: spki.subjectPublicKey,
     });
     return encodeDer(copy.toSchema());
@@ -83,8 +92,7 @@ function spkiForWebCrypto(spki: pkijs.PublicKeyInfo): Uint8Array {
 
 /** The named curve of an EC SPKI. */
 export function spkiCurve(spki: pkijs.PublicKeyInfo): 'P-256' | 'P-384' | 'P-521' | undefined {
-  const p = spki.algorithm.algorithmParams;
-  return p instanceof asn1js.ObjectIdentifier ? curveNameOf(p.valueBlock.toString()) : undefined;
+  return spki.algorithm.algorithmId === OID.ecPublicKey ? curveFromParams(spki.algorithm.algorithmParams) : undefined;
 }
 
 /** ECDSA-Sig-Value (RFC 5753 / X9.62 DER SEQUENCE { r, s }) → WebCrypto's r‖s. Null if malformed. */

@@ -136,14 +136,11 @@ export function parseAddressList(text: string): Mailbox[] {
     } else {
       const real = cur.filter((t) => t.t !== 'comment');
       if (real.length > 0) {
-        // the addr-spec is the last whitespace-separated run that contains '@'
-        let startRun = real.length - 1;
-        while (startRun > 0 && !real[startRun]!.ws) startRun--;
-        let at = real.findIndex((t) => t.t === 'special' && t.v === '@');
+        // the addr-spec is the whitespace-separated run that holds the first '@'; the rest is a name
+        const at = real.findIndex((t) => t.t === 'special' && t.v === '@');
         let address: string;
         let name = '';
         if (at >= 0) {
-          // start of the run holding '@'
           let s = at;
           while (s > 0 && !real[s]!.ws) s--;
           let e = at + 1;
@@ -151,8 +148,8 @@ export function parseAddressList(text: string): Mailbox[] {
           address = addrText(real.slice(s, e));
           name = phraseText([...real.slice(0, s), ...real.slice(e)]);
         } else {
-          at = -1;
-          address = addrText(real);
+          // no '@': a bare local name such as "postmaster" (or garbage), kept as the address
+          address = real.map((t, k) => (k > 0 && t.ws ? ' ' : '') + t.v).join('').trim();
         }
         if (!name && comments[0]) name = decodeWords(comments[0].v.trim());
         if (address) m = { address, ...(name ? { name } : {}) };

@@ -10,6 +10,20 @@ import { isAscii, latin1 } from './bytes.js';
 
 const decoders = new Map<string, TextDecoder | null>();
 
+/**
+ * Node 20's TextDecoder decodes the WHATWG "windows-1252" encoding (labels windows-1252,
+ * iso-8859-1, latin1, ascii, ...) like ISO 8859-1: bytes 0x80-0x9F become C1 controls instead of
+ * `€`, `“`, ... When the platform has that bug, iconv-lite decodes windows-1252 instead.
+ */
+const PLATFORM_1252_OK = (() => {
+  try { return new TextDecoder('windows-1252').decode(Uint8Array.of(0x80)) === '\u20ac'; } catch { return false; }
+})();
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  if (PLATFORM_1252_OK) return new TextDecoder('windows-1252').decode(bytes);
+  return iconv.decode(bytes as never, 'windows-1252');
+}
+
 /** Normalise a charset label: trim, unquote, lower-case, drop an RFC 2231 `*language` suffix. */
 export function normalizeCharset(label: string): string {
   let s = label.trim().toLowerCase();
@@ -70,11 +84,11 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string {
   const label = normalizeCharset(charset);
   if (ASCII_LABELS.has(label)) {
     if (isAscii(bytes)) return latin1(bytes);
-    return decodeUtf8Strict(bytes) ?? (textDecoder('windows-1252')?.decode(bytes) ?? latin1(bytes));
+    return decodeUtf8Strict(bytes) ?? decodeWindows1252(bytes);
   }
   if (label !== 'utf-7' && label !== 'utf7') {
     const d = textDecoder(label);
-    if (d) return d.decode(bytes);
+    if (d) return d.encoding === 'windows-1252' ? decodeWindows1252(bytes) : d.decode(bytes);
   }
   if (iconvKnows(label)) {
     try {

@@ -190,6 +190,11 @@ export function encodeQuotedPrintable(bytes: Uint8Array): Uint8Array {
   return out.subarray(0, o);
 }
 
+/** True for the Content-Transfer-Encodings of RFC 2045 section 6.1 that {@link decodeBody} understands. */
+export function isKnownTransferEncoding(cte: string): boolean {
+  return ['7bit', '8bit', 'binary', 'base64', 'quoted-printable'].includes(cte.toLowerCase());
+}
+
 /**
  * The body of `e` with its Content-Transfer-Encoding removed (RFC 2045 section 6).
  * 7bit/8bit/binary (and unknown encodings, which the caller may warn about) return the raw body

@@ -52,13 +52,15 @@ export function headerText(e: MimeEntity, lname: string): string | undefined {
   return f ? decodeWords(fieldText(e.source, f)) : undefined;
 }
 
-const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+// RFC 2047 section 2; encoded-text may (wrongly) hold spaces: tolerated, as python's email does
+const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=/g;
 
 function decodeQ(text: string): Uint8Array | undefined {
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x5f) out.push(0x20); // RFC 2047 4.2 (2): '_' is space
+    else if (c === 0x0d || c === 0x0a) continue; // a folded (invalid) word: drop the line break
     else if (c === 0x3d) {
       const h = text.slice(i + 1, i + 3);
       if (!/^[0-9A-Fa-f]{2}$/.test(h)) return undefined;
@@ -71,8 +73,9 @@ function decodeQ(text: string): Uint8Array | undefined {
 }
 
 function decodeB(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
-  return decodeBase64(latin1Bytes(text));
+  const t = text.replace(/[ \t\r\n]+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return undefined;
+  return decodeBase64(latin1Bytes(t));
 }
 
 /**

@@ -6,7 +6,8 @@
 export * from './types.js';
 export { parseMime } from './parse.js';
 export { getFields, getLastField, headerText, decodeWords, parseHeaderValue, fieldBytes, fieldText, unfold } from './headers.js';
-export { decodeCharset, isKnownCharset, encodeUtf8, normalizeCharset } from './charset.js';
+export { decodeCharset, isKnownCharset, encodeUtf8, normalizeCharset, decodeUtf8Strict } from './charset.js';
+export { latin1, latin1Bytes, isAscii, indexOfBytes } from './bytes.js';
 export {
   decodeBase64,
   encodeBase64,
@@ -16,6 +17,7 @@ export {
   bodyText,
   entityBytes,
   base64DecodedLength,
+  isKnownTransferEncoding,
 } from './encoding.js';
 export { parseAddressList, formatMailbox, type Mailbox } from './address.js';
 export { parseDate, formatDate } from './date.js';

@@ -108,13 +108,14 @@ export function encodeWords(text: string): string {
 
 /**
  * One header field, `Name: value\r\n`, folded at 78 columns on whitespace (RFC 5322 2.2.3: the
- * line break goes before the whitespace). Non-ASCII words are RFC 2047 encoded first (UTF-8).
+ * line break goes before the whitespace, possibly right after the colon, so that lines holding
+ * encoded-words stay within RFC 2047 section 2 limits). Non-ASCII words are RFC 2047 encoded first (UTF-8).
  * A single word longer than a line is left unbroken.
  */
 export function foldHeader(name: string, value: string): string {
   // RFC 5322 3.6.8: field-name = 1*ftext
   if (!/^[!-9;-~]+$/.test(name)) throw new SmimeBridgeError('INVALID_ARGUMENT', `invalid header field name ${JSON.stringify(name)}`);
-  const v = encodeWords(value.replace(/\r?\n/g, ' '));
+  const v = encodeWords(value.replace(/\r\n|\r|\n/g, ' '));
   const pieces = v.split(/(?=[ \t])/); // each piece after the first starts with its whitespace
   let line = `${name}:`;
   let out = '';
@@ -122,7 +123,7 @@ export function foldHeader(name: string, value: string): string {
   for (const p of pieces) {
     const piece = first && !/^[ \t]/.test(p) ? ' ' + p : p;
     first = false;
-    if (line.length + piece.length > MAX_LINE && line.trim().length > 0 && line.length > name.length + 1) {
+    if (line.length + piece.length > MAX_LINE && line.trim().length > 0) {
       out += line + '\r\n';
       line = /^[ \t]/.test(piece) ? piece : ' ' + piece;
     } else line += piece;

@@ -237,6 +237,12 @@ export class CfbReader {
     return e;
   }
 
+  /** Byte offset of directory entry `id` in the file. */
+  entryOffset(id: number): number {
+    const per = this.sectorSize / 128;
+    return this.offsetOf(this.directorySectors[Math.floor(id / per)]!) + (id % per) * 128;
+  }
+
   /** Byte offset of sector `s` (sector 0 follows the header). */
   offsetOf(s: number): number {
     return (s + 1) * this.sectorSize;

@@ -59,21 +59,20 @@ function fixUp(bytes: Uint8Array): Uint8Array {
   const r = new CfbReader(bytes, undefined);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const ss = r.sectorSize;
-  const entryOff = (id: number) => r.offsetOf(r.directorySectors[Math.floor((id * 128) / ss)]!) + ((id * 128) % ss);
   const all = r.entries.filter((e): e is NonNullable<typeof e> => e !== undefined);
   for (const e of all) {
-    if (e.type === 2 && e.size === 0) dv.setUint32(entryOff(e.id) + 116, ENDOFCHAIN, true);
+    if (e.type === 2 && e.size === 0) dv.setUint32(r.entryOffset(e.id) + 116, ENDOFCHAIN, true);
   }
   const marker = r.root.children.get(MARKER.toUpperCase());
   if (!marker) return bytes;
-  const mOff = entryOff(marker.id);
+  const mOff = r.entryOffset(marker.id);
   const mLeft = dv.getUint32(mOff + 68, true);
   const mRight = dv.getUint32(mOff + 72, true);
   if (mLeft !== NOSTREAM) throw new SmimeBridgeError('MSG_CFB_MALFORMED', 'unexpected layout from the cfb package: marker stream has a left sibling');
   // Unlink: whoever points at the marker (root child or a sibling's left/right) now points at its right sibling.
   const total = r.directorySectors.length * (ss / 128);
   for (let id = 0; id < total; id++) {
-    const off = entryOff(id);
+    const off = r.entryOffset(id);
     for (const field of [68, 72, 76]) if (dv.getUint32(off + field, true) === marker.id) dv.setUint32(off + field, mRight, true);
   }
   // Free its mini sectors and clear their bytes.

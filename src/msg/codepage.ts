@@ -53,19 +53,20 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
 
 /**
  * Decode `bytes` in Windows code page `cp`. Returns undefined when the code page is unknown to both
- * TextDecoder and iconv-lite (the caller falls back and warns). Never throws.
+ * iconv-lite and TextDecoder (the caller falls back and warns). Never throws.
+ *
+ * iconv-lite comes first for everything but UTF-8: Node's TextDecoder decodes `windows-1252` as
+ * ISO-8859-1 (0x80 becomes U+0080 instead of the euro sign), a known Node bug.
  */
 export function decodeCodepage(bytes: Uint8Array, cp: number): string | undefined {
   const label = LABELS[cp] ?? `cp${cp}`;
-  if (label === 'us-ascii') return decoderFor('windows-1252')!.decode(bytes);
-  if (label !== 'utf-7') {
-    const d = decoderFor(label);
-    if (d) return d.decode(bytes);
-  }
+  if (label === 'utf-8') return decoderFor('utf-8')!.decode(bytes);
+  const iconvLabel = label === 'us-ascii' ? 'windows-1252' : label === 'x-mac-cyrillic' ? 'maccyrillic' : label;
   try {
-    if (iconv.encodingExists(label)) return iconv.decode(bytes as never, label);
+    if (iconv.encodingExists(iconvLabel)) return iconv.decode(bytes as never, iconvLabel);
   } catch {
-    /* unknown */
+    /* fall through */
   }
-  return undefined;
+  const d = label === 'utf-7' ? null : decoderFor(label);
+  return d ? d.decode(bytes) : undefined;
 }

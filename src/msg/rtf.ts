@@ -78,6 +78,20 @@ export function isEncapsulatedHtml(rtf: Uint8Array): boolean {
   return /\\fromhtml1/.test(head);
 }
 
+const DBCS = new Set([932, 936, 949, 950, 1361, 54936, 65001]);
+const tables = new Map<number, string[] | undefined>();
+/** For a single-byte code page, the character of each byte value; undefined for multi-byte ones. */
+function singleByteTable(cp: number): string[] | undefined {
+  if (DBCS.has(cp)) return undefined;
+  if (tables.has(cp)) return tables.get(cp);
+  const all = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) all[i] = i;
+  const s = decodeCodepage(all, cp);
+  const t = s !== undefined && s.length === 256 ? [...s] : undefined;
+  if (tables.size < 64) tables.set(cp, t);
+  return t;
+}
+
 /** Destinations whose text never belongs to the HTML (MS-OXRTFEX 2.4.2). */
 const SKIP_DESTINATIONS = new Set(['fonttbl', 'colortbl', 'stylesheet', 'info', 'pict', 'object', 'header', 'footer', 'listtable', 'listoverridetable', 'rsidtbl', 'generator', 'xmlnstbl', 'themedata', 'datastore', 'latentstyles']);
 
@@ -103,11 +117,18 @@ export function deencapsulateHtml(rtf: Uint8Array): string | undefined {
   let cp = 1252;
   const out: string[] = [];
   let bytes: number[] = [];
+  let table: string[] | undefined; // single-byte code pages: byte -> character, built once
   const flushBytes = () => {
-    if (bytes.length) {
+    if (!bytes.length) return;
+    if (table === undefined) table = singleByteTable(cp) ?? [];
+    if (table.length === 256) {
+      let s = '';
+      for (const b of bytes) s += table[b];
+      out.push(s);
+    } else {
       out.push(decodeCodepage(Uint8Array.from(bytes), cp) ?? String.fromCharCode(...bytes));
-      bytes = [];
     }
+    bytes = [];
   };
   const stack: Group[] = [];
   let g: Group = { skip: false, htmlrtf: false, htmltag: false, uc: 1 };
@@ -186,7 +207,7 @@ export function deencapsulateHtml(rtf: Uint8Array): string | undefined {
       }
       if (skipChars > 0 && word !== 'u') { skipChars--; continue; }
       switch (word) {
-        case 'ansicpg': if (param !== undefined && param > 0) cp = param; break;
+        case 'ansicpg': if (param !== undefined && param > 0) { cp = param; table = undefined; } break;
         case 'htmlrtf': flushBytes(); g.htmlrtf = param !== 0; break;
         case 'uc': g.uc = Math.max(0, Math.min(param ?? 1, 10)); break;
         case 'u':

@@ -8,7 +8,7 @@
  * entered. Like gromox, an alternative keeps both its plain and its HTML version.
  */
 import { type Diagnostics } from '../errors.js';
-import { type MimeEntity, decodeBody, decodeCharset, getLastField, isKnownCharset } from '../mime/index.js';
+import { type MimeEntity, decodeBody, getLastField, isKnownCharset } from '../mime/index.js';
 import { isAscii } from '../mime/bytes.js';
 import { decodeUtf8Strict } from '../mime/charset.js';
 import {
@@ -16,6 +16,7 @@ import {
   PidTagNativeBody,
 } from '../mapi/index.js';
 import { charsetToCodepage } from './codepage.js';
+import { decodeText as decodeCharsetText } from './decode.js';
 import { calendarDescription, enrichedToHtml } from './textConvert.js';
 
 /** The body parts chosen by {@link selectBody}. */
@@ -152,7 +153,8 @@ export function selectBody(e: MimeEntity): BodySelection {
 /** Charset of a text part: its `charset` parameter, else a `<meta charset>` of HTML, else guessed from the bytes. */
 function charsetOf(e: MimeEntity, bytes: Uint8Array): string {
   const declared = e.contentType.params['charset'];
-  if (declared) return declared;
+  const asciiLabel = declared !== undefined && /^(us-)?ascii$/i.test(declared.trim());
+  if (declared && !(asciiLabel && !isAscii(bytes))) return declared;
   if (e.contentType.value === 'text/html') {
     const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
     const m = /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)/i.exec(head);
@@ -184,7 +186,7 @@ export function promoteBody(e: MimeEntity, m: MessageObject, diag: Diagnostics):
     if (!isKnownCharset(charset)) {
       diag.report('MIME_CHARSET_UNKNOWN', `unknown charset ${JSON.stringify(charset)}; read as latin1`, { partPath: part.path });
     }
-    return { text: decodeCharset(bytes, charset), bytes, charset };
+    return { text: decodeCharsetText(bytes, charset), bytes, charset };
   };
   if (sel.plain) {
     const { text, charset } = decodeText(sel.plain);

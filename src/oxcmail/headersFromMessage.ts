@@ -10,12 +10,12 @@ import {
   PidTagNormalizedSubject, PidTagReadReceiptRequested, PidTagRecipientType, PidTagReplyRecipientEntries,
   PidTagReplyRecipientNames, PidTagSensitivity, PidTagSubject, PidTagSubjectPrefix, PS_INTERNET_HEADERS,
   PidTagAddressType, PidTagDisplayName, PidTagEmailAddress, PidTagEntryId, PidTagSmtpAddress, PidTagRecipientEntryId,
-  RecipientType,
+  RecipientType, PidTagExpiryTime, PidTagReplyTime, PidTagAutoResponseSuppress,
 } from '../mapi/index.js';
 import { type AddressGroupTags, groupAddress } from './address.js';
 import { lcidToLanguage } from './codepage.js';
 import { parseFlatEntryList, parseOneOffEntryId } from './entryid.js';
-import { INTERNET_HEADER_SKIP, MAPPED_HEADERS, READ_RECEIPT, SENDER, SENT_REPRESENTING } from './promoteHeaders.js';
+import { INTERNET_HEADER_SKIP, MAPPED_HEADERS, PidLidFlagRequest, READ_RECEIPT, SENDER, SENT_REPRESENTING } from './promoteHeaders.js';
 
 const RECIPIENT: AddressGroupTags = {
   name: PidTagDisplayName, addressType: PidTagAddressType, emailAddress: PidTagEmailAddress, entryId: PidTagEntryId,
@@ -83,8 +83,8 @@ function base64(bytes: Uint8Array): string {
  * (sent-representing), Sender (only when different), To, Cc (never Bcc), Reply-To, Subject
  * (prefix + normalized subject, else PidTagSubject), Date (client submit time), Message-ID,
  * In-Reply-To, References, Importance (not for normal), Sensitivity (not for 0), Keywords,
- * Content-Language (from the locale ID), Thread-Topic, Thread-Index (base64),
- * Disposition-Notification-To, then the PS_INTERNET_HEADERS string properties that no other
+ * Content-Language (from the locale ID), Thread-Topic, Thread-Index (base64), Expires, Reply-By,
+ * X-Auto-Response-Suppress, X-Message-Flag, Disposition-Notification-To, then the PS_INTERNET_HEADERS string properties that no other
  * property maps and that are not MIME structure fields (`content-*`, `mime-version`).
  * Nothing is generated: a property that is absent gives no field.
  */
@@ -129,6 +129,17 @@ export function headersFromMessage(m: MessageObject): Array<[string, string]> {
   if (topic !== undefined && topic !== '') out.push(['Thread-Topic', topic]);
   const tindex = p.getBinary(PidTagConversationIndex);
   if (tindex && tindex.length) out.push(['Thread-Index', base64(tindex)]);
+  const expires = p.getTime(PidTagExpiryTime);
+  if (expires && !Number.isNaN(expires.getTime())) out.push(['Expires', formatDate(expires)]);
+  const replyBy = p.getTime(PidTagReplyTime);
+  if (replyBy && !Number.isNaN(replyBy.getTime())) out.push(['Reply-By', formatDate(replyBy)]);
+  const ars = p.getNumber(PidTagAutoResponseSuppress);
+  if (ars !== undefined && ars !== 0) {
+    const names = (ars >>> 0) === 0xffffffff ? ['All'] : Object.entries({ DR: 0x01, NDR: 0x02, RN: 0x04, NRN: 0x08, OOF: 0x10, AutoReply: 0x20 }).filter(([, b]) => ars & b).map(([n]) => n);
+    if (names.length) out.push(['X-Auto-Response-Suppress', names.join(', ')]);
+  }
+  const flag = p.getNamedString(PidLidFlagRequest);
+  if (flag) out.push(['X-Message-Flag', flag]);
   if (p.getBoolean(PidTagReadReceiptRequested)) {
     const rr = groupAddress(p, READ_RECEIPT) ?? from;
     const s = mailbox(rr);

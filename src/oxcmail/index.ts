@@ -3,7 +3,7 @@
  * MS-OXOSMIME relies on ("promote header fields", "promote the message body") and the general
  * MIME writer for non-S/MIME classes. Facts: shared/reference/msg-and-oxcmail-facts.md 3.1-3.4.
  */
-export { promoteHeaders, importanceOf, transportHeaders, keepsAsInternetHeader, MAPPED_HEADERS, INTERNET_HEADER_SKIP, SENDER, SENT_REPRESENTING, READ_RECEIPT } from './promoteHeaders.js';
+export { promoteHeaders, PidLidFlagRequest, AUTO_RESPONSE_SUPPRESS, importanceOf, transportHeaders, keepsAsInternetHeader, MAPPED_HEADERS, INTERNET_HEADER_SKIP, SENDER, SENT_REPRESENTING, READ_RECEIPT } from './promoteHeaders.js';
 export { selectBody, promoteBody, relatedRoot, contentId, type BodySelection } from './body.js';
 export { promoteAttachments, mimeToMessage, ATTACH_TAG_MIME, DEFAULT_MAX_EMBED_DEPTH, type MimeToMessageOptions, type PromoteAttachmentsOptions } from './toMessage.js';
 export { headersFromMessage, headerCase } from './headersFromMessage.js';

@@ -18,7 +18,8 @@ import {
   PidTagSenderName, PidTagSenderSearchKey, PidTagSenderSmtpAddress, PidTagSensitivity, PidTagSentRepresentingAddressType,
   PidTagSentRepresentingEmailAddress, PidTagSentRepresentingEntryId, PidTagSentRepresentingName,
   PidTagSentRepresentingSearchKey, PidTagSentRepresentingSmtpAddress, PidTagSubject, PidTagSubjectPrefix,
-  PidTagTransportMessageHeaders, PT_MV_UNICODE, PT_UNICODE, RecipientType, internetHeader,
+  PidTagTransportMessageHeaders, PT_MV_UNICODE, PT_UNICODE, RecipientType, internetHeader, type NamedId, PSETID_Common,
+  PidTagExpiryTime, PidTagReplyTime, PidTagAutoResponseSuppress,
 } from '../mapi/index.js';
 import { type AddressGroupTags, type MapiAddress, addRecipient, parseMapiAddresses, setAddressGroup } from './address.js';
 import { languageToLcid } from './codepage.js';
@@ -46,8 +47,17 @@ export const READ_RECEIPT: AddressGroupTags = {
 export const MAPPED_HEADERS: ReadonlySet<string> = new Set([
   'from', 'sender', 'to', 'cc', 'bcc', 'reply-to', 'disposition-notification-to', 'return-receipt-to', 'subject',
   'thread-topic', 'thread-index', 'date', 'message-id', 'in-reply-to', 'references', 'importance', 'priority',
-  'x-priority', 'x-msmail-priority', 'sensitivity', 'keywords', 'content-language',
+  'x-priority', 'x-msmail-priority', 'sensitivity', 'keywords', 'content-language', 'expires', 'expiry-date',
+  'reply-by', 'x-auto-response-suppress', 'x-message-flag',
 ]);
+
+/** PidLidFlagRequest: PSETID_Common LID 0x8530 (PT_UNICODE), from X-Message-Flag (MS-OXCMAIL 2.2.3.2.16). */
+export const PidLidFlagRequest: NamedId = { guid: PSETID_Common, lid: 0x8530 };
+
+/** PidTagAutoResponseSuppress bits (MS-OXOMSG 2.2.1.77) by X-Auto-Response-Suppress token. */
+export const AUTO_RESPONSE_SUPPRESS: Readonly<Record<string, number>> = {
+  dr: 0x01, ndr: 0x02, rn: 0x04, nrn: 0x08, oof: 0x10, autoreply: 0x20,
+};
 
 /** MS-OXCMAIL 2.2.3.2.29: header fields never kept as PS_INTERNET_HEADERS properties (lower case). */
 export const INTERNET_HEADER_SKIP: ReadonlySet<string> = new Set([
@@ -248,6 +258,27 @@ export function promoteHeaders(e: MimeEntity, m: MessageObject, diag: Diagnostic
     const lcid = languageToLcid(lang);
     if (lcid !== undefined) p.set(PidTagMessageLocaleId, lcid);
   }
+
+  // 2.2.3.2.13-14 Expires / Expiry-Date -> PidTagExpiryTime; Reply-By -> PidTagReplyTime.
+  const expires = firstText(e, 'expires') ?? firstText(e, 'expiry-date');
+  const expiresDate = expires !== undefined ? parseDate(expires) : undefined;
+  if (expiresDate) p.setTime(PidTagExpiryTime, expiresDate);
+  const replyBy = firstText(e, 'reply-by');
+  const replyByDate = replyBy !== undefined ? parseDate(replyBy) : undefined;
+  if (replyByDate) p.setTime(PidTagReplyTime, replyByDate);
+  // 2.2.3.2.15 X-Auto-Response-Suppress -> PidTagAutoResponseSuppress (comma-separated tokens; All, None).
+  const ars = firstText(e, 'x-auto-response-suppress');
+  if (ars !== undefined) {
+    let bits = 0;
+    for (const tok of ars.split(',').map((t) => t.trim().toLowerCase())) {
+      if (tok === 'all') bits = 0xffffffff | 0;
+      else bits |= AUTO_RESPONSE_SUPPRESS[tok] ?? 0;
+    }
+    p.set(PidTagAutoResponseSuppress, bits);
+  }
+  // 2.2.3.2.16 X-Message-Flag -> PidLidFlagRequest.
+  const flag = firstText(e, 'x-message-flag');
+  if (flag) p.setNamed(PidLidFlagRequest, PT_UNICODE, flag);
 
   // 2.2.3.2.28 the transport header block.
   if (e.fields.length) p.set(PidTagTransportMessageHeaders, transportHeaders(e));

@@ -16,6 +16,8 @@ import {
   PidTagAttachMimeTag, PidTagAttachmentHidden, PidTagBody, PidTagCreationTime, PidTagDisplayName, PidTagHtml,
   PidTagInternetCodepage, PidTagLastModificationTime, PidTagRtfCompressed, PidTagSubject, PidTagTextAttachmentCharset,
 } from '../mapi/index.js';
+import { isAscii } from '../mime/bytes.js';
+import { decodeUtf8Strict } from '../mime/charset.js';
 import { codepageToCharset } from './codepage.js';
 import { headersFromMessage } from './headersFromMessage.js';
 
@@ -76,10 +78,13 @@ function htmlLeaf(m: MessageObject): Node | undefined {
   const cp = m.properties.getNumber(PidTagInternetCodepage);
   let charset = cp !== undefined ? codepageToCharset(cp) : undefined;
   let bytes = prop.value;
-  // MS-OXCMAIL 2.1.3.3: code page 1200 (UTF-16) is forbidden for HTML: transcode to UTF-8.
-  if (charset === undefined || charset.startsWith('utf-16') || !isKnownCharset(charset)) {
-    if (charset?.startsWith('utf-16')) bytes = enc.encode(decodeCharset(bytes, charset));
-    charset = charset?.startsWith('utf-16') || charset === undefined ? 'utf-8' : charset;
+  if (charset?.startsWith('utf-16')) {
+    // MS-OXCMAIL 2.1.3.3: code page 1200 (UTF-16) is forbidden for HTML: transcode to UTF-8.
+    bytes = enc.encode(decodeCharset(bytes, charset));
+    charset = 'utf-8';
+  } else if (charset === undefined || !isKnownCharset(charset)) {
+    // No (known) code page: say what the bytes are.
+    charset = isAscii(bytes) ? 'us-ascii' : decodeUtf8Strict(bytes) !== undefined ? 'utf-8' : 'windows-1252';
   }
   // Canonical CRLF line ends (RFC 2049 section 4) for ASCII-compatible charsets.
   const text = new TextDecoder('latin1').decode(bytes);

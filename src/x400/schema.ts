@@ -321,11 +321,11 @@ function contentOf(c: DecodeContext, node: Block, path: string, depth = 0): Uint
     const off = localOffset(c, node) + headerLength(node);
     return c.input.subarray(off, off + node.lenBlock.length);
   }
-  // X.690 8.7.3 / 8.21.5.4: constructed form: the contents are the concatenation of the
-  // segments, each of the universal type itself (OCTET STRING for OCTET STRING).
+  // X.690 8.7.3.2: the constructed form's contents are the concatenation of OCTET STRING
+  // segments; restricted character strings are encoded like an implicit OCTET STRING (8.23.6).
   const parts = children(node).map((ch) => {
-    if (ch.idBlock.tagClass !== 1 || !(ch.idBlock.tagNumber === 4 || ch.idBlock.tagNumber === node.idBlock.tagNumber || node.idBlock.tagClass !== 1))
-      throw malformed(c, ch, 'unexpected segment in constructed string', path);
+    if (ch.idBlock.tagClass !== 1 || ch.idBlock.tagNumber !== 4)
+      throw malformed(c, ch, 'segment of a constructed string must be an OCTET STRING', path);
     if (depth > 8) throw malformed(c, ch, 'constructed string nested too deeply', path);
     return contentOf(c, ch, path, depth + 1);
   });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decryptEnvelopedData, inspectCms, loadPkcs12, verifySignedData } from '../../src/cms/index.js';
+import { decryptEnvelopedData, inspectCms, loadPkcs12, parsePem, verifySignedData } from '../../src/cms/index.js';
 import type { Pkcs12Contents } from '../../src/cms/index.js';
 import { openssl, opensslOk, u8 } from './helpers.js';
 
@@ -22,6 +22,8 @@ interface Entry {
   mediaType: string | null;
   cmsType?: string | null;
   signatureOnly?: string;
+  verify?: string;
+  verifyCAfile?: string | null;
   decrypt?: string;
   cmsDetail?: { contentEncryptionAlgorithm?: string; detached?: boolean };
 }
@@ -53,7 +55,31 @@ function pemFor(path: string): string {
   return f;
 }
 
+/**
+ * The CMS DER of a message: the base64 body of an application/pkcs7-mime message or of the
+ * second part of a multipart/signed (cut out here, test-only); `openssl cms -cmsout` when that
+ * simple cut does not apply.
+ */
 function cmsDer(path: string): Uint8Array {
+  const raw = readFileSync(CORPUS + path, 'latin1');
+  const cut = (entity: string): string | undefined => {
+    const h = entity.search(/\r?\n\r?\n/);
+    if (h < 0 || !/content-transfer-encoding:\s*base64/i.test(entity.slice(0, h))) return undefined;
+    return entity.slice(h).replace(/\s+/g, '');
+  };
+  let b64: string | undefined;
+  const headEnd = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, headEnd).replace(/\r?\n[ \t]+/g, ' ');
+  if (/content-type:\s*application\/(x-)?pkcs7-mime/i.test(head)) b64 = cut(raw);
+  else {
+    const m = /boundary="?([^";\r\n]+)"?/i.exec(head);
+    if (m) {
+      const parts = raw.split('--' + m[1]);
+      const sig = parts[2];
+      if (sig && /pkcs7-signature/i.test(sig.slice(0, 300))) b64 = cut(sig.replace(/^\r?\n/, ''));
+    }
+  }
+  if (b64 && /^[A-Za-z0-9+/]+=*$/.test(b64)) return u8(Buffer.from(b64, 'base64'));
   return u8(openssl(['cms', '-cmsout', '-in', CORPUS + path, '-outform', 'DER']));
 }
 
@@ -104,6 +130,19 @@ for (const e of entries.filter((x) => x.signatureOnly && x.cmsType === 'signed-d
     assert.ok(r.signers.length >= 1);
     const allValid = r.signers.every((s) => s.signatureValid);
     assert.equal(allValid, expectOk, JSON.stringify(r.signers.map((s) => [s.reason, s.detail])));
+  });
+}
+
+const verifiedOn = new Date((JSON.parse(readFileSync(CORPUS + 'MANIFEST.json', 'utf8')) as { verifiedOn: string }).verifiedOn + 'T12:00:00Z');
+for (const e of entries.filter((x) => x.signatureOnly === 'ok' && x.verifyCAfile && x.verify)) {
+  const expectTrusted = e.verify === 'ok';
+  test(`corpus verify with ${e.verifyCAfile!.split('/').pop()} ${e.path.split('/').slice(-2).join('/')} is ${e.verify}`, async () => {
+    const der = cmsDer(e.path);
+    const content = e.mediaType === 'multipart/signed' ? firstPart(u8(readFileSync(CORPUS + e.path))) : undefined;
+    const anchors = parsePem(readFileSync(CORPUS + e.verifyCAfile!, 'latin1')).map((b) => b.der);
+    const r = await verifySignedData(der, { content, trustAnchors: anchors, now: verifiedOn });
+    const trusted = r.signers.every((s) => s.signatureValid && s.chain.trusted);
+    assert.equal(trusted, expectTrusted, JSON.stringify(r.signers.map((s) => s.chain)));
   });
 }
 

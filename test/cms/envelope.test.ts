@@ -64,6 +64,16 @@ test('OpenSSL-encrypted RC2-40-CBC (legacy provider) decrypts, when OpenSSL 3 st
   assert.deepEqual(await decryptEnvelopedData(e.der, { key: rsaKey, cert: loadCertificates(pki.rsa.certPem)[0] }), MIME_CRLF);
 });
 
+test('RFC 5652 6.2.1: a recipient identified by subjectKeyIdentifier (openssl -keyid) is matched by certificate', async () => {
+  const rsa = osslEncrypt([pki.rsa.cert], ['-aes256', '-keyid']);
+  const ec = osslEncrypt([pki.ec.cert], ['-aes256', '-keyid']);
+  assert.ok(rsa.ok && ec.ok, rsa.err + ec.err);
+  assert.equal(inspectCms(rsa.der).envelopedData?.recipients[0]?.rids[0]?.type, 'subjectKeyIdentifier');
+  assert.deepEqual(await decryptEnvelopedData(rsa.der, { key: rsaKey, cert: loadCertificates(pki.rsa.certPem)[0] }), MIME_CRLF);
+  assert.deepEqual(await decryptEnvelopedData(ec.der, { key: ecKey, cert: loadCertificates(pki.ec.certPem)[0] }), MIME_CRLF);
+  await assert.rejects(decryptEnvelopedData(rsa.der, { key: otherKey, cert: loadCertificates(pki.rsa2.certPem)[0] }), { code: 'CMS_NO_RECIPIENT' });
+});
+
 test('a message for two recipients decrypts for each, without a certificate given', async () => {
   const e = osslEncrypt([pki.rsa.cert, pki.ec.cert], ['-aes256']);
   assert.ok(e.ok, e.err);

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certDer, loadCertificates, loadPrivateKey, micalgFor, signData, verifySignedData } from '../../src/cms/index.js';
+import { certDer, inspectCms, loadCertificates, loadPrivateKey, micalgFor, signData, verifySignedData } from '../../src/cms/index.js';
 import { MIME_CRLF, type Pki, makePki, openssl, opensslOk, u8 } from './helpers.js';
 
 let pki: Pki;
@@ -136,6 +136,49 @@ for (const [name, who, digest, detached] of ours) {
     assert.equal(r.signers[0]!.digestAlgorithm, digest);
   });
 }
+
+test('RFC 5652 5.3: a SignerInfo identified by subjectKeyIdentifier (openssl -keyid) verifies', async () => {
+  const der = osslSign(pki.rsa, MIME_CRLF, ['-md', 'sha256', '-keyid']);
+  const info = inspectCms(der);
+  assert.equal(info.signedData?.signers[0]?.sid.type, 'subjectKeyIdentifier');
+  const r = await verifySignedData(der, { content: MIME_CRLF, trustAnchors: ca });
+  assert.equal(r.signers[0]!.signatureValid, true);
+  assert.deepEqual(r.signers[0]!.signer.emails, ['rsauser@example.com']);
+});
+
+test('two signers (RSA and ECDSA, openssl -signer twice) give one valid result each', async () => {
+  const f = join(pki.dir, 'two.bin');
+  writeFileSync(f, MIME_CRLF);
+  const der = u8(openssl(['cms', '-sign', '-binary', '-outform', 'DER', '-in', f, '-signer', pki.rsa.cert, '-inkey', pki.rsa.key, '-signer', pki.ec.cert, '-inkey', pki.ec.key]));
+  const r = await verifySignedData(der, { content: MIME_CRLF, trustAnchors: ca });
+  assert.equal(r.signers.length, 2);
+  assert.ok(r.signers.every((s) => s.signatureValid && s.chain.trusted));
+  // signerInfos is a SET OF: DER order, not command-line order
+  assert.deepEqual(r.signers.map((s) => s.signer.emails[0]).sort(), ['ecuser@example.com', 'rsauser@example.com']);
+  assert.deepEqual(r.signers.map((s) => s.signatureAlgorithm.split(' ')[0]).sort(), ['ECDSA', 'RSA-PKCS1-v1_5']);
+});
+
+test('a signature without certificates (openssl -nocerts) is signer-cert-not-found unless the certificate is supplied', async () => {
+  const der = osslSign(pki.rsa, MIME_CRLF, ['-md', 'sha256', '-nocerts']);
+  assert.equal(inspectCms(der).signedData?.certificateCount, 0);
+  const r = await verifySignedData(der, { content: MIME_CRLF });
+  assert.equal(r.signers[0]!.signatureValid, false);
+  assert.equal(r.signers[0]!.reason, 'signer-cert-not-found');
+  const userDer = u8(openssl(['x509', '-in', pki.rsa.cert, '-outform', 'DER']));
+  const r2 = await verifySignedData(der, { content: MIME_CRLF, intermediates: [userDer], trustAnchors: ca });
+  assert.equal(r2.signers[0]!.signatureValid, true);
+  assert.equal(r2.signers[0]!.chain.trusted, true);
+});
+
+test('a self-signed signer certificate that is not an anchor is reported untrusted with a reason', async () => {
+  const der = osslSign({ cert: pki.caPem, key: pki.caKey }, MIME_CRLF, ['-md', 'sha256']);
+  const r = await verifySignedData(der, { content: MIME_CRLF, trustAnchors: [u8(openssl(['x509', '-in', pki.rsa.cert, '-outform', 'DER']))] });
+  assert.equal(r.signers[0]!.signatureValid, true);
+  assert.equal(r.signers[0]!.chain.trusted, false);
+  assert.match(r.signers[0]!.chain.reason ?? '', /not a trust anchor/);
+  // the CA certificate has no emailProtection EKU but keyUsage keyCertSign only: not for e-mail signing
+  assert.equal(r.signers[0]!.emailProtectionUsage, false);
+});
 
 test('micalgFor gives the RFC 8551 3.5.3.2 names', () => {
   assert.equal(micalgFor('SHA-256'), 'sha-256');

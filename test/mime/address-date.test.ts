@@ -100,3 +100,7 @@ test('dates: ISO 8601 accepted as a fallback, zone-less read as UTC', () => {
   assert.equal(parseDate('2026-11-23 18:05')?.toISOString(), '2026-11-23T18:05:00.000Z');
   assert.equal(parseDate('2026-11-23T20:05:26+02:00')?.toISOString(), '2026-11-23T18:05:26.000Z');
 });
+
+test('address lists: a bare local name without @ is kept as the address', () => {
+  assert.deepEqual(parseAddressList('postmaster, Jane <jane@x.y>'), [{ address: 'postmaster' }, { name: 'Jane', address: 'jane@x.y' }]);
+});

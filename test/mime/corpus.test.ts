@@ -8,13 +8,15 @@ import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parseMime, decodeBody, entityBytes, type MimeEntity } from '../../src/mime/index.js';
+import { parseMime, decodeBody, entityBytes, headerText, type MimeEntity } from '../../src/mime/index.js';
 
 interface Entry {
   path: string;
   format: string;
   mediaType: string | null;
   signatureOnly?: string | null;
+  lineEndings?: string;
+  subject?: string | null;
 }
 
 const CORPUS = '../shared/corpus/';
@@ -32,7 +34,7 @@ test('corpus: manifest lists eml/mbox messages', () => {
   assert.ok(entries.length >= 100, `only ${entries.length} entries`);
 });
 
-test('corpus: every eml/mbox parses and the last Content-Type matches the manifest mediaType', () => {
+test('corpus: every eml/mbox parses; last Content-Type and line-ending style match the manifest', () => {
   let checked = 0;
   for (const e of entries) {
     const { root } = parseMime(load(e));
@@ -41,9 +43,21 @@ test('corpus: every eml/mbox parses and the last Content-Type matches the manife
       continue;
     }
     assert.equal(root.contentType.value, e.mediaType, e.path);
+    // the manifest's whole-file line ending style; ours is the top-level header block's
+    if (e.lineEndings === 'CRLF' || e.lineEndings === 'LF') assert.equal(root.lineEnding, e.lineEndings, e.path);
     checked++;
   }
   assert.ok(checked > 100);
+});
+
+test('corpus: headerText(subject) equals the manifest subject (decoded by python)', () => {
+  let n = 0;
+  for (const e of entries) {
+    if (e.subject === null || e.subject === undefined) continue;
+    assert.equal(headerText(parseMime(load(e)).root, 'subject'), e.subject, e.path);
+    n++;
+  }
+  assert.ok(n > 100);
 });
 
 test('corpus: multipart/signed has a first child starting at a header line and a signature second child', () => {

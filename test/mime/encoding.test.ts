@@ -14,6 +14,7 @@ import {
   parseMime,
   bodyText,
   decodeBody,
+  isKnownTransferEncoding,
 } from '../../src/mime/index.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -117,4 +118,12 @@ test('charsets: TextDecoder labels, iconv-lite fallbacks (UTF-7), unknown => lat
   assert.equal(isKnownCharset('x-unknown'), false);
   assert.equal(isKnownCharset('"UTF-8"'), true);
   assert.equal(isKnownCharset('cp437'), true);
+});
+
+test('RFC 2045 6.1: an unknown transfer encoding leaves the body raw and is reported as unknown', () => {
+  const { root } = parseMime(enc('Content-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n'));
+  assert.equal(root.transferEncoding, 'x-uuencode');
+  assert.equal(isKnownTransferEncoding(root.transferEncoding), false);
+  assert.equal(latin(decodeBody(root)), 'begin 644 a\n');
+  assert.equal(isKnownTransferEncoding('Base64'), true);
 });

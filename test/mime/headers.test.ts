@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeWords, parseHeaderValue, parseMime, headerText, getLastField, getFields } from '../../src/mime/index.js';
 import { Diagnostics } from '../../src/errors.js';
+import fc from 'fast-check';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -30,6 +31,8 @@ test('RFC 2047: malformed encoded-words and unknown charsets are left as they ar
   assert.equal(decodeWords('=?utf-8?Q?bad=ZZ?='), '=?utf-8?Q?bad=ZZ?=');
   assert.equal(decodeWords('=?x-no-such-charset?Q?abc?='), '=?x-no-such-charset?Q?abc?=');
   assert.equal(decodeWords('plain =? text'), 'plain =? text');
+  // spaces inside encoded-text are invalid but common: decoded like python's email does
+  assert.equal(decodeWords('=?iso-8859-1?Q?Test E-Mail?='), 'Test E-Mail');
 });
 
 test('RFC 2231 section 5: charset*language in an encoded-word', () => {
@@ -87,4 +90,17 @@ test('headerText: last field, unfolded, RFC 2047 decoded; lookups are case-insen
 test('parameters from a parsed entity keep raw UTF-8 bytes in filenames (RFC 6532)', () => {
   const { root } = parseMime(enc('Content-Type: application/octet-stream; name="übung.bin"\n\n'));
   assert.equal(root.contentType.params['name'], 'übung.bin');
+});
+
+test('property: parseHeaderValue and decodeWords never throw on junk (lenient diagnostics only)', () => {
+  const junk = fc.array(fc.constantFrom('text/plain', ';', '=', '"', '\\', '(', ')', '*', "'", '%', '%4', 'name*0*', 'filename', ' ', '=?', '?=', '?Q?', '?B?', 'utf-8', '\u00e9', 'x'), { maxLength: 40 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(fc.oneof(junk, fc.string({ maxLength: 80 })), (s) => {
+      const v = parseHeaderValue(s, new Diagnostics());
+      assert.equal(typeof v.value, 'string');
+      for (const x of Object.values(v.params)) assert.equal(typeof x, 'string');
+      assert.equal(typeof decodeWords(s), 'string');
+    }),
+    { numRuns: 2000 },
+  );
 });

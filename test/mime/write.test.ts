@@ -117,3 +117,25 @@ test('buildMultipart: a random boundary never occurs in a part; a clashing given
 test('concatBytes joins chunks in order', () => {
   assert.deepEqual(concatBytes([enc('ab'), new Uint8Array(0), enc('c')]), enc('abc'));
 });
+
+test('property: foldHeader output parses back to the same text (unfold + RFC 2047 decode)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom('a', 'bc', 'déf', 'x'.repeat(30), '😀', '=?', '"q"'), fc.string({ maxLength: 8 })), { maxLength: 30 }), (words) => {
+      const value = words.join(' ').replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim();
+      // eslint-disable-next-line no-control-regex
+      if (/[\x00-\x08\x0b-\x1f\x7f]/.test(value)) return;
+      const field = foldHeader('X-Test', value);
+      const { root } = parseMime(new TextEncoder().encode(field + '\r\n'));
+      assert.equal(root.fields.length, 1);
+      assert.equal(headerTextOf(root), value);
+      for (const line of field.split('\r\n').slice(0, -1)) {
+        if (line.length > 78) assert.doesNotMatch(line.trim(), /[ \t]/, `foldable line of ${line.length}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+function headerTextOf(root: ReturnType<typeof parseMime>['root']): string {
+  return decodeWords(root.fields[0]!.unfolded).replace(/[ \t]+/g, ' ');
+}

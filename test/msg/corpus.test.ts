@@ -66,3 +66,21 @@ test('MS-OXCMSG 2.2.2: first attachment mime tag, file names, method and data si
   assert.ok(checked >= 25, `only ${checked} entries with a first attachment`);
   assert.deepEqual(failures, []);
 });
+
+test('MS-OXMSG 2.1.3: ANSI files keep PT_STRING8 in the model, decoded with PidTagInternetCodepage / PidTagMessageCodepage', () => {
+  const big5 = readMsg(corpusBytes('apache-poi-hsmf/test-data/hsmf/chinese-traditional.msg')).message.properties.get(makeTag(0x0037, PT_UNICODE))!;
+  assert.equal(big5.type, 0x001e);
+  assert.equal(big5.value, 'Alfresco MSG format testing ( MSG \u683c\u5f0f\u6e2c\u8a66 )'); // code page 950
+  const cyr = readMsg(corpusBytes('apache-poi-hsmf/test-data/hsmf/cyrillic_message.msg')).message.properties.get(makeTag(0x0037, PT_UNICODE))!;
+  assert.equal(cyr.type, 0x001e);
+  assert.match(cyr.value as string, /^\u0410\u0432\u0442\u043e\u043c\u0430\u0442\u0438\u0447\u0435\u0441\u043a\u0438\u0439 /); // code page 1251
+});
+
+test('MS-OXMSG 2.1.3: trailing NULs in string streams are dropped (Outlook stores some with a terminator)', () => {
+  for (const e of entries) {
+    const { message } = readMsg(corpusBytes(e.path));
+    for (const bag of [message.properties, ...message.recipients, ...message.attachments.map((a) => a.properties)]) {
+      for (const p of bag) if (typeof p.value === 'string') assert.ok(!p.value.endsWith('\0'), `${e.path}: ${JSON.stringify(p.key)}`);
+    }
+  }
+});

@@ -10,6 +10,7 @@ import {
 } from '../../src/mapi/index.js';
 import { mimeToMessage, promoteBody, selectBody, shortFilename, attachmentNames } from '../../src/oxcmail/index.js';
 import { mime } from './helpers.js';
+import { parseMime } from '../../src/mime/index.js';
 
 const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
 
@@ -263,4 +264,17 @@ test('MS-OXCMAIL 2.2.3.3.2: promoteBody returns the selection; unknown charsets 
   assert.ok(sel.plain);
   assert.equal(m.properties.getString(PidTagBody), 'abc\r\n');
   assert.equal(d.warnings[0]?.code, 'MIME_CHARSET_UNKNOWN');
+});
+
+test('MS-OXCMAIL 2.2.3.3.2: windows-1252 bodies decode 0x80-0x9F by the windows-1252 table (smart quotes, euro)', () => {
+  const bytes = Uint8Array.from([...new TextEncoder().encode('Content-Type: text/plain; charset=windows-1252\r\n\r\n'), 0x93, 0x41, 0x94, 0x20, 0x80, 0x96]);
+  const { message: m } = mimeToMessage(parseMime(bytes).root);
+  assert.equal(m.properties.getString(PidTagBody), '\u201cA\u201d \u20ac\u2013');
+  assert.equal(m.properties.getNumber(PidTagInternetCodepage), 1252);
+});
+
+test('MS-OXCMAIL 2.2.3.3.2.1: an HTML part labelled us-ascii but holding UTF-8 gets code page 65001', () => {
+  const bytes = new TextEncoder().encode('Content-Type: text/html; charset=us-ascii\r\n\r\n<p>Grüße</p>');
+  const { message: m } = mimeToMessage(parseMime(bytes).root);
+  assert.equal(m.properties.getNumber(PidTagInternetCodepage), 65001);
 });

@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { type MimeEntity, headerText, parseMime } from '../../src/mime/index.js';
 import { type MessageObject, PidTagAttachLongFilename, PidTagEmailAddress, PidTagRecipientType, PidTagSubject } from '../../src/mapi/index.js';
@@ -115,4 +117,44 @@ test('Corpus: recipients and attachment names agree with Python email (getaddres
 
 test('Corpus: windows-1252 RFC 2047 file names agree with Python email', { todo: cp1252Ok ? false : 'src/mime decodes windows-1252 with the platform TextDecoder, which in Node 20 maps 0x80-0x9F to C1 controls' }, () => {
   comparePython(plain.filter((e) => CP1252_NAMES.test(e.path)));
+});
+
+const PY_REWRITE = `
+import email, email.policy, hashlib, json, sys
+out = []
+for path in sys.argv[1:]:
+    with open(path, 'rb') as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    defects = [type(d).__name__ for part in m.walk() for d in part.defects]
+    out.append({'defects': defects, 'subject': m['subject'] and str(m['subject']),
+                'to': [a.addr_spec for a in (m['to'].addresses if m['to'] else [])]})
+print(json.dumps(out))
+`;
+
+test('Corpus: messageToMime output of every "none" .eml parses in Python email without defects, same subject and To', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oxcmail-corpus-'));
+  try {
+    const files: string[] = [];
+    const expect: Array<{ subject?: string; to: string[] }> = [];
+    plain.forEach((e, i) => {
+      const { message } = mimeToMessage(parseMime(load(e)).root);
+      const f = join(dir, `${i}.eml`);
+      writeFileSync(f, messageToMime(message));
+      files.push(f);
+      expect.push({
+        subject: message.properties.getString(PidTagSubject),
+        to: message.recipients.filter((r) => r.getNumber(PidTagRecipientType) === 1).map((r) => r.getString(PidTagEmailAddress)!),
+      });
+    });
+    const py = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PY_REWRITE, ...files], { encoding: 'utf8', maxBuffer: 1 << 26 })) as
+      Array<{ defects: string[]; subject: string | null; to: string[] }>;
+    py.forEach((r, i) => {
+      const where = plain[i]!.path;
+      assert.deepEqual(r.defects, [], where);
+      assert.equal(r.subject ?? undefined, expect[i]!.subject, where);
+      assert.deepEqual(r.to, expect[i]!.to, where);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

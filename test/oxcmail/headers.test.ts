@@ -233,3 +233,8 @@ test('MS-OXCMAIL 2.2.3.2.2: an invalid Date is a diagnostic (lenient) or an erro
   assert.equal(d.warnings[0]?.code, 'MIME_HEADER_MALFORMED');
   assert.throws(() => promoteHeaders(mime(`Date: not a date\n\nx\n`), new MessageObject(), new Diagnostics(true)), /MIME_HEADER_MALFORMED/);
 });
+
+test('MS-OXCMAIL 2.2.3.2: encoded-words with literal spaces (common RFC 2047 misuse) are decoded, as Python does', () => {
+  const p = promote(`Subject: =?iso-8859-1?Q?Test E-Mail=21?=\n\nx\n`).properties;
+  assert.equal(p.getString(PidTagSubject), 'Test E-Mail!');
+});

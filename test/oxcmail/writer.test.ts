@@ -8,6 +8,7 @@ import {
   PidTagSubjectPrefix, PT_MV_UNICODE, PT_UNICODE, internetHeader, PidTagReadReceiptSmtpAddress,
 } from '../../src/mapi/index.js';
 import { getLastField, headerText, parseMime } from '../../src/mime/index.js';
+import { Diagnostics } from '../../src/errors.js';
 import { headerCase, headersFromMessage, messageToMime, mimeToMessage } from '../../src/oxcmail/index.js';
 import { mime } from './helpers.js';
 
@@ -187,4 +188,47 @@ embedded body
   assert.deepEqual(pick(second), pick(first));
   assert.equal(pick(first).recipients.length, 3);
   assert.equal(pick(first).body, 'Grüße, body text');
+});
+
+test('MS-OXCMAIL 2.1.3.3: a plain-only message is one text/plain entity in UTF-8; HTML-only is text/html', () => {
+  const m = new MessageObject();
+  m.properties.set(PidTagSubject, 's').set(PidTagBody, 'only plain €\r\n');
+  const { root } = parseMime(messageToMime(m));
+  assert.equal(root.contentType.value, 'text/plain');
+  assert.equal(root.contentType.params['charset'], 'utf-8');
+  assert.equal(mimeToMessage(root).message.properties.getString(PidTagBody), 'only plain €\r\n');
+  const h = new MessageObject();
+  h.properties.set(PidTagHtml, Uint8Array.from([0x3c, 0x70, 0x3e, 0xe9])).set(PidTagInternetCodepage, 28591);
+  const hr = parseMime(messageToMime(h)).root;
+  assert.equal(hr.contentType.value, 'text/html');
+  assert.equal(hr.contentType.params['charset'], 'iso-8859-1');
+  assert.deepEqual([...mimeToMessage(hr).message.properties.getBinary(PidTagHtml)!], [0x3c, 0x70, 0x3e, 0xe9]);
+});
+
+test('MS-OXCMAIL 2.1.3.4.2: attachment data that MIME cannot carry is reported, not silently dropped', () => {
+  const m = new MessageObject();
+  m.properties.set(PidTagBody, 'b');
+  const ole = new Attachment();
+  ole.properties.set(PidTagAttachMethod, 6).set(PidTagAttachLongFilename, 'object.bin');
+  m.attachments.push(ole);
+  const diag = new Diagnostics(false);
+  messageToMime(m, { diag });
+  assert.equal(diag.warnings[0]?.code, 'UNSUPPORTED_FORMAT');
+  assert.throws(() => messageToMime(m, { diag: new Diagnostics(true) }), /UNSUPPORTED_FORMAT/);
+});
+
+test('MS-OXCMAIL 2.1.3.4.2: mime tag, else extension, else octet-stream; structure types forced to octet-stream', () => {
+  const make = (props: (a: Attachment) => void): string => {
+    const m = new MessageObject();
+    m.properties.set(PidTagBody, 'b');
+    const a = new Attachment();
+    a.properties.set(PidTagAttachMethod, 1).set(PidTagAttachDataBinary, Uint8Array.of(1));
+    props(a);
+    m.attachments.push(a);
+    return parseMime(messageToMime(m)).root.children[1]!.contentType.value;
+  };
+  assert.equal(make((a) => a.properties.set(PidTagAttachMimeTag, 'application/x-custom')), 'application/x-custom');
+  assert.equal(make((a) => a.properties.set(PidTagAttachLongFilename, 'x.PNG')), 'image/png');
+  assert.equal(make(() => undefined), 'application/octet-stream');
+  assert.equal(make((a) => a.properties.set(PidTagAttachMimeTag, 'multipart/signed')), 'application/octet-stream');
 });

@@ -3,7 +3,7 @@
  * OpenSSL, real CMS objects made by `openssl cms`, corpus files, and the Wireshark check
  * (../shared/tools/x400/check-ber.sh, tshark's own X.411/X.420 dissectors).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,6 +45,32 @@ export function makeFixture(): Fixture {
 export function openssl(args: string[], input?: Uint8Array | string): { status: number; stdout: Buffer; stderr: string } {
   const r = spawnSync('openssl', args, { input, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/** openssl, asynchronously (for suites that run many commands side by side). */
+export function opensslAsync(args: string[]): Promise<{ status: number; stdout: Buffer; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn('openssl', args);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (d: Buffer) => out.push(d));
+    p.stderr.on('data', (d: Buffer) => err.push(d));
+    p.on('close', (code) => done({ status: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+  });
+}
+
+/** Run `fn` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** `openssl cms -sign` of a small text; DER (bare ContentInfo) or SMIME (MIME entity). */
@@ -97,10 +123,11 @@ export function checkBer(fx: Fixture, name: string, bytes: Uint8Array, kind: 'p1
   return { ok: r.status === 0, output: r.stdout.toString() + r.stderr.toString() };
 }
 
-/** tshark -V text of a file (for asserting how Wireshark renders fields). */
+/** tshark -V text of a file (for asserting how Wireshark renders fields); the file must also pass the check. */
 export function tsharkShow(fx: Fixture, name: string, bytes: Uint8Array, kind: 'p1' | 'p22'): string {
   const p = fx.write(name, bytes);
   const r = spawnSync('bash', [CHECK_BER, p, kind, '--show'], { maxBuffer: 64 * 1024 * 1024, env: wiresharkEnv(fx) });
+  if (r.status !== 0) throw new Error(`check-ber.sh failed on ${name}: ${r.stderr.toString()}`);
   return r.stdout.toString();
 }
 

@@ -1,0 +1,146 @@
+/**
+ * `smime-bridge convert INPUT... --out DIR --to msg|eml|json` (Node only): convert many messages
+ * with every core. The main thread only plans, schedules, shows progress and collects results;
+ * worker threads (batchPool.ts) convert one message each at a time with the library and write
+ * each output atomically (batchConvert.ts). A bad message is logged and counted, never fatal.
+ *
+ * Interrupts: on the first SIGINT/SIGTERM nothing new is scheduled and running messages get
+ * `graceMs` to finish; then (or at a second signal) the workers are stopped and the temporary
+ * files of unfinished messages are deleted, so no partial output is ever left. Exit codes: 0 all
+ * converted, 1 something failed, 130 interrupted by SIGINT, 143 by SIGTERM.
+ */
+import { mkdir, unlink } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { BatchJob, BatchOutcome, BatchTarget } from './batchConvert.js';
+import { planSources, tempPathFor, workItems, type WorkItem } from './batchPlan.js';
+import { WorkerPool } from './batchPool.js';
+import { BatchSummary, ReportWriter, type BatchRecord } from './batchReport.js';
+import { createProgress } from './progress.js';
+
+/** Options of {@link runBatch}. */
+export interface BatchOptions {
+  inputs: string[];
+  outDir: string;
+  to: BatchTarget;
+  /** Overwrite existing outputs. Default false. */
+  force?: boolean;
+  /** Strict mode per message (recoverable violations fail the message). */
+  strict?: boolean;
+  /** Worker threads; default `os.availableParallelism()`. */
+  jobs?: number;
+  /** Write per-message results here (JSON). */
+  report?: string;
+  /** No progress display (failures and the summary are still printed). */
+  quiet?: boolean;
+  /** Largest message converted, bytes. Default 512 MiB. */
+  maxMessageBytes?: number;
+  /** Per-message time limit in ms; 0 = none. Default 10 minutes. */
+  timeoutMs?: number;
+  /** After a first interrupt, how long running messages may take to finish. Default 5 s. */
+  graceMs?: number;
+  /** Progress as a bar (true) or plain lines (false); default: stderr is a TTY. */
+  tty?: boolean;
+}
+
+/** Exit status of a signal: 128 + its number. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Transient failures after which the worker may have left its temporary file behind. */
+const ABANDONED = new Set(['INTERRUPTED', 'TIMEOUT', 'WORKER_FAILED']);
+
+/** Run a batch conversion; resolves to the exit code. */
+export async function runBatch(o: BatchOptions): Promise<number> {
+  const started = Date.now();
+  const force = o.force ?? false;
+  const strict = o.strict ?? false;
+  const maxMessageBytes = o.maxMessageBytes ?? 512 * 1024 * 1024;
+  const plan = await planSources(o.inputs, o.outDir);
+  await mkdir(o.outDir, { recursive: true });
+
+  const summary = new BatchSummary();
+  const report = o.report ? new ReportWriter(o.report) : undefined;
+  const progress = createProgress({ stream: process.stderr, totalBytes: plan.totalBytes, quiet: o.quiet, tty: o.tty });
+  const counts = () => ({ done: summary.done, failed: summary.failed, bytes: summary.bytes });
+  const record = (item: WorkItem, r: BatchRecord) => {
+    summary.add(r, item.size);
+    report?.add(r);
+    if (r.status === 'failed') progress.log(`failed: ${item.label}: ${r.code}: ${r.reason}`);
+    progress.update(counts());
+  };
+
+  const size = Math.max(1, o.jobs ?? availableParallelism());
+  const pool = new WorkerPool({ size, timeoutMs: o.timeoutMs ?? 10 * 60 * 1000 });
+  let signal: string | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onSignal = (sig: string) => {
+    if (signal) {
+      void pool.abort(); // second signal: stop now
+      return;
+    }
+    signal = sig;
+    progress.log(`${sig}: stopping; no new messages are started`);
+    graceTimer = setTimeout(() => void pool.abort(), o.graceMs ?? 5000);
+  };
+  const sigint = () => onSignal('SIGINT');
+  const sigterm = () => onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+
+  const items = workItems(plan, { outDir: o.outDir, to: o.to, maxMessageBytes });
+  let nextId = 0;
+  const lane = async () => {
+    for (;;) {
+      if (signal) return;
+      const it = await items.next();
+      if (it.done || signal) return;
+      const item = it.value;
+      if (item.problem) {
+        record(item, { input: item.input, index: item.index, offset: item.offset, status: 'failed', ...item.problem });
+        continue;
+      }
+      const id = ++nextId;
+      const job: BatchJob = {
+        id, path: item.path, mboxEntry: item.mboxEntry, formatName: item.formatName, out: item.out, tmp: tempPathFor(item.out, id),
+        to: o.to, strict, force, maxInputBytes: maxMessageBytes,
+      };
+      const transfer = item.mboxEntry ? [item.mboxEntry.buffer as ArrayBuffer] : [];
+      item.mboxEntry = undefined;
+      const outcome: BatchOutcome = await pool.run(job, transfer);
+      if (!outcome.ok && ABANDONED.has(outcome.code)) await unlink(job.tmp).catch(() => undefined);
+      record(item, outcome.ok
+        ? { input: item.input, index: item.index, offset: item.offset, output: item.out, status: 'converted', smimeKind: outcome.kind,
+          messageClass: outcome.messageClass, outputBytes: outcome.outBytes, warnings: outcome.warnings }
+        : { input: item.input, index: item.index, offset: item.offset, output: item.out || undefined, status: 'failed', code: outcome.code, reason: outcome.reason });
+    }
+  };
+
+  let exit: number;
+  try {
+    await Promise.all(Array.from({ length: size }, lane));
+    await items.return(undefined);
+    await pool.close();
+  } finally {
+    if (graceTimer) clearTimeout(graceTimer);
+    await pool.abort();
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+    progress.stop(counts());
+  }
+  const seconds = (Date.now() - started) / 1000;
+  if (report) {
+    try {
+      await report.close(summary, { interrupted: signal ?? null, seconds });
+    } catch (e) {
+      process.stderr.write(`smime-bridge: cannot write report ${o.report}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      summary.failed++;
+    }
+  }
+  process.stdout.write(`${summary.line()} in ${seconds.toFixed(1)} s\n`);
+  if (signal) {
+    process.stdout.write(`interrupted by ${signal}: messages not started were not converted\n`);
+    exit = SIGNAL_EXIT[signal] ?? 130;
+  } else {
+    exit = summary.failed > 0 ? 1 : 0;
+  }
+  return exit;
+}

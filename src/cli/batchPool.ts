@@ -1,0 +1,152 @@
+/**
+ * A pool of worker threads for the batch command (Node only). Each worker converts one message
+ * at a time; the pool replaces a worker that crashed or overran its time limit, so one bad
+ * message never stops the run, and can abort every worker at once after an interrupt.
+ *
+ * Hand-written on node:worker_threads: the job protocol is one message in, one outcome out, and
+ * the crash/timeout/abort handling is what matters here; a generic pool library would hide it.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BatchJob, BatchOutcome } from './batchConvert.js';
+
+/** Options of {@link WorkerPool}. */
+export interface PoolOptions {
+  /** Number of worker threads. */
+  size: number;
+  /** Per-message time limit in milliseconds; the worker is replaced when it is exceeded. 0 = none. */
+  timeoutMs: number;
+}
+
+/** Compiled, the worker is batchWorker.js; under tsx (tests, development) the .ts source. */
+const fromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(`./batchWorker${fromSource ? '.ts' : '.js'}`, import.meta.url);
+
+/** A worker running batchWorker; from source, tsx is registered in the worker first (Node 20 does not run `--import` there). */
+function newWorker(): Worker {
+  if (!fromSource) return new Worker(workerUrl);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: { job: BatchJob; resolve: (o: BatchOutcome) => void; timer?: NodeJS.Timeout };
+}
+
+/** Worker threads that each run one {@link BatchJob} at a time. */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly idle: Slot[] = [];
+  private readonly waiting: Array<(s: Slot) => void> = [];
+  private closed = false;
+
+  constructor(private readonly opts: PoolOptions) {
+    for (let i = 0; i < opts.size; i++) {
+      const s = this.spawn();
+      this.slots.push(s);
+      this.idle.push(s);
+    }
+  }
+
+  /** Jobs currently running: their temporary output files are what an abort must delete. */
+  inFlight(): BatchJob[] {
+    return this.slots.flatMap((s) => (s.busy ? [s.busy.job] : []));
+  }
+
+  /** Run a job on the next free worker. Resolves with its outcome, never rejects. */
+  async run(job: BatchJob, transfer: ArrayBuffer[] = []): Promise<BatchOutcome> {
+    const slot = await this.acquire();
+    if (this.closed) return { id: job.id, ok: false, code: 'INTERRUPTED', reason: 'run interrupted before this message started' };
+    return new Promise<BatchOutcome>((resolve) => {
+      slot.busy = { job, resolve };
+      if (this.opts.timeoutMs > 0) {
+        slot.busy.timer = setTimeout(() => {
+          this.fail(slot, 'TIMEOUT', `no result after ${this.opts.timeoutMs / 1000} s (--timeout); worker restarted`, true);
+        }, this.opts.timeoutMs);
+      }
+      slot.worker.postMessage(job, transfer);
+    });
+  }
+
+  /** Wait for running jobs, then stop the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => (s.busy ? new Promise<void>((r) => {
+      const prev = s.busy!.resolve;
+      s.busy!.resolve = (o) => { prev(o); r(); };
+    }) : undefined)));
+    await this.terminateAll();
+  }
+
+  /** Stop every worker now; running jobs end as INTERRUPTED. */
+  async abort(): Promise<void> {
+    this.closed = true;
+    const busy = this.slots.filter((s) => s.busy);
+    await this.terminateAll();
+    for (const s of busy) this.settle(s, { id: s.busy!.job.id, ok: false, code: 'INTERRUPTED', reason: 'run interrupted while converting this message' });
+  }
+
+  private async terminateAll(): Promise<void> {
+    for (const w of this.waiting.splice(0)) w(this.slots[0]!);
+    await Promise.all(this.slots.map((s) => {
+      s.worker.removeAllListeners();
+      s.worker.on('error', () => undefined);
+      return s.worker.terminate();
+    }));
+  }
+
+  private acquire(): Promise<Slot> {
+    const s = this.idle.pop();
+    if (s || this.closed) return Promise.resolve(s ?? this.slots[0]!);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    if (this.closed) return;
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else this.idle.push(slot);
+  }
+
+  private settle(slot: Slot, outcome: BatchOutcome): void {
+    const busy = slot.busy;
+    if (!busy) return;
+    if (busy.timer) clearTimeout(busy.timer);
+    slot.busy = undefined;
+    busy.resolve(outcome);
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: newWorker() };
+    this.wire(slot);
+    return slot;
+  }
+
+  private wire(slot: Slot): void {
+    const w = slot.worker;
+    w.on('message', (o: BatchOutcome) => {
+      if (!slot.busy || slot.busy.job.id !== o.id) return;
+      this.settle(slot, o);
+      this.release(slot);
+    });
+    w.on('error', (e: Error) => this.fail(slot, 'WORKER_FAILED', `worker crashed: ${e.message}`, false));
+    w.on('exit', (code) => {
+      if (!this.closed && slot.worker === w) this.fail(slot, 'WORKER_FAILED', `worker exited with code ${code}`, false);
+    });
+  }
+
+  /** The job on `slot` failed with the worker itself: report it, replace the worker. */
+  private fail(slot: Slot, code: string, reason: string, terminate: boolean): void {
+    if (this.closed) return;
+    const wasBusy = slot.busy !== undefined;
+    const old = slot.worker;
+    old.removeAllListeners();
+    old.on('error', () => undefined);
+    if (terminate) void old.terminate();
+    slot.worker = newWorker();
+    this.wire(slot);
+    if (slot.busy) this.settle(slot, { id: slot.busy.job.id, ok: false, code, reason });
+    if (wasBusy) this.release(slot);
+  }
+}

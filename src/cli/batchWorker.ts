@@ -1,0 +1,16 @@
+/**
+ * Worker-thread entry of the batch command (Node only): receives one {@link BatchJob} at a time
+ * from the pool (batchPool.ts), converts it with the library and posts the {@link BatchOutcome}.
+ */
+import { parentPort } from 'node:worker_threads';
+import { convertJob, failure, type BatchJob } from './batchConvert.js';
+
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', (job: BatchJob) => {
+    convertJob(job).then(
+      (outcome) => port.postMessage(outcome),
+      (e: unknown) => port.postMessage(failure(job.id, e)),
+    );
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * `verify`, `decrypt`, `sign`, `encrypt`: S/MIME cryptography on .eml and .msg files.
+ * `verify` exit codes (issue contract): 0 every signer valid, 1 a signer not valid, 2 error.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
+import { type Layer, allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../secure/index.js';
+import type { SignDigest } from '../cms/index.js';
+import { loadCertFiles, loadIdentity, loadRecipient } from './keyFiles.js';
+import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from './io.js';
+import { UsageError } from './usage.js';
+
+async function internetBytesOf(file: string): Promise<Uint8Array> {
+  const input = await loadInput(file);
+  if (input.format === 'eml') return new Uint8Array(await readFile(file));
+  return renderOutput('x.eml', input.message).bytes;
+}
+
+async function writeOut(out: string, eml: Uint8Array, force: boolean): Promise<void> {
+  const bytes = formatOf(out) === 'eml' ? eml : renderOutput(out, loadBytes('x.eml', eml).message).bytes;
+  await writeAtomic(out, bytes, force);
+}
+
+function describeLayer(l: Layer, i: number): string[] {
+  const lines = [`layer ${i + 1}: ${l.kind}  (${l.mediaType}${l.params['smime-type'] ? `; smime-type=${l.params['smime-type']}` : ''}${l.params['micalg'] ? `; micalg=${l.params['micalg']}` : ''})`];
+  if (l.cms?.envelopedData) {
+    const e = l.cms.envelopedData;
+    lines.push(`  content encryption ${e.contentEncryptionAlgorithm}; recipients: ${e.recipients.map((r) => `${r.type} ${r.keyEncryptionAlgorithm}`).join(', ')}`);
+    lines.push(`  ${l.decrypted ? 'decrypted' : 'not decrypted'}`);
+  }
+  for (const s of l.verify?.signers ?? []) {
+    lines.push(`  signer ${s.signer.subject}${s.signer.emails.length ? ` <${s.signer.emails.join(', ')}>` : ''}`);
+    lines.push(`    signature ${s.signatureValid ? 'VALID' : `INVALID (${s.reason}${s.detail ? `: ${s.detail}` : ''})`}; ${s.digestAlgorithm}/${s.signatureAlgorithm}${s.weakAlgorithm ? ' (weak)' : ''}`);
+    lines.push(`    chain ${s.chain.trusted ? 'trusted' : `not trusted${s.chain.reason ? ` (${s.chain.reason})` : ''}`}${s.chain.path.length ? `: ${s.chain.path.join(' <- ')}` : ''}`);
+    lines.push(`    signing time ${s.signingTime?.toISOString() ?? 'none'}; valid at signing time ${s.validAtSigningTime ?? 'unknown'}; valid now ${s.validNow}; e-mail protection ${s.emailProtectionUsage}${s.addressMatches !== undefined ? `; From address matches ${s.addressMatches}` : ''}`);
+  }
+  if (l.verify?.crlfRetried) lines.push('  note: the received bytes did not verify; the canonical CRLF form did (bare LF line ends in transit)');
+  if (l.error) lines.push(`  ${l.error.code}: ${l.error.message}`);
+  return lines;
+}
+
+export async function runVerify(args: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: { ca: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new UsageError('verify needs exactly one FILE');
+    const file = positionals[0]!;
+    const trustAnchors = await loadCertFiles(values.ca ?? []);
+    const recipients = values.key || values.p12 ? [await loadRecipient(values)] : [];
+    const opened = await openMessage(await internetBytesOf(file), { trustAnchors, recipients });
+    const requireTrust = trustAnchors.length > 0;
+    const ok = allSignaturesValid(opened, requireTrust);
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ file, valid: ok, trustChecked: requireTrust, complete: opened.complete, layers: opened.layers.map((l) => ({ ...l, cms: undefined, verify: l.verify && { ...l.verify, content: undefined } })) }, null, 2) + '\n');
+    } else {
+      process.stdout.write(`${file}: ${ok ? 'all signatures valid' : 'NOT VALID'}${requireTrust ? '' : ' (signature and digest only: no --ca given, no chain checked)'}\n`);
+      opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
+      if (!opened.layers.some((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed')) process.stdout.write('  no signed layer found\n');
+    }
+    return ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof UsageError || isSmimeBridgeError(e)) {
+      process.stderr.write(`smime-bridge: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export async function runDecrypt(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true } },
+  });
+  if (positionals.length !== 1 || !values.out) throw new UsageError('decrypt needs FILE and -o OUT.eml|OUT.msg');
+  if (!values.key && !values.p12) throw new UsageError('decrypt needs --key PEM [--cert PEM] or --p12 FILE --password PW');
+  const identity = await loadRecipient(values);
+  const opened = await openMessage(await internetBytesOf(positionals[0]!), { recipients: [identity] });
+  const enc = opened.layers.find((l) => l.kind === 'enveloped' || l.kind === 'auth-enveloped');
+  if (!enc) throw new SmimeBridgeError('SMIME_NOT_SMIME', 'the message is not encrypted');
+  if (!enc.decrypted) throw new SmimeBridgeError(enc.error?.code ?? 'CMS_DECRYPT_FAILED', enc.error?.message ?? 'could not decrypt');
+  await writeOut(values.out, opened.message, values.force!);
+  process.stdout.write(`${positionals[0]} -> ${values.out}: decrypted ${opened.layers.length} layer(s)\n`);
+  opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
+  return 0;
+}
+
+function digestOf(s: string | undefined): SignDigest {
+  const d = (s ?? 'sha256').toUpperCase().replace(/^SHA-?/, 'SHA-');
+  if (d === 'SHA-1' || d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512') return d;
+  throw new UsageError(`unknown digest ${s} (sha256, sha384, sha512, sha1)`);
+}
+
+export async function runSign(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' },
+      opaque: { type: 'boolean', default: false }, digest: { type: 'string' }, encrypt: { type: 'string', multiple: true },
+      out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true },
+    },
+  });
+  if (positionals.length !== 1 || !values.out) throw new UsageError('sign needs FILE and -o OUT.eml|OUT.msg');
+  const signer = await loadIdentity(values);
+  const input = await internetBytesOf(positionals[0]!);
+  const opts = { mode: values.opaque ? 'opaque' as const : 'clear' as const, digest: digestOf(values.digest) };
+  const out = values.encrypt?.length
+    ? await signAndEncryptMessage(input, signer, await loadCertFiles(values.encrypt), opts)
+    : await signMessage(input, signer, opts);
+  await writeOut(values.out, out, values.force!);
+  process.stdout.write(`${positionals[0]} -> ${values.out}: ${opts.mode}-signed${values.encrypt?.length ? ' and encrypted' : ''} (${opts.digest})\n`);
+  return 0;
+}
+
+export async function runEncrypt(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      cert: { type: 'string', multiple: true }, cipher: { type: 'string', default: 'aes-256-cbc' }, 'key-transport': { type: 'string', default: 'oaep' },
+      out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true },
+    },
+  });
+  if (positionals.length !== 1 || !values.out || !values.cert?.length) throw new UsageError('encrypt needs FILE, --cert PEM (one or more) and -o OUT.eml|OUT.msg');
+  const cipher = ({ 'aes-256-cbc': 'AES-256-CBC', 'aes-128-cbc': 'AES-128-CBC', 'aes-256-gcm': 'AES-256-GCM' } as const)[values.cipher!.toLowerCase() as 'aes-256-cbc'];
+  if (!cipher) throw new UsageError(`unknown cipher ${values.cipher} (aes-256-cbc, aes-128-cbc, aes-256-gcm)`);
+  const kt = values['key-transport']!.toLowerCase();
+  if (kt !== 'oaep' && kt !== 'pkcs1') throw new UsageError('--key-transport is oaep or pkcs1');
+  const out = await encryptMessage(await internetBytesOf(positionals[0]!), await loadCertFiles(values.cert), { cipher, keyTransport: kt === 'oaep' ? 'RSA-OAEP' : 'RSAES-PKCS1-v1_5' });
+  await writeOut(values.out, out, values.force!);
+  process.stdout.write(`${positionals[0]} -> ${values.out}: encrypted for ${values.cert.length} recipient certificate file(s) (${cipher})\n`);
+  return 0;
+}

@@ -1,0 +1,201 @@
+/**
+ * mbox files (RFC 4155, Node only): split a mailbox into its messages while reading it in chunks,
+ * so that a multi-gigabyte mbox costs memory in proportion to one message, never the whole file.
+ *
+ * Hand-written: the split is a byte scan for `\nFrom ` (RFC 4155 section 2: a message starts
+ * with a line beginning "From " at the start of the file or after a line break), and the one
+ * well-kept npm mbox reader we know of works on strings and whole files. The un-escaping of
+ * quoted `>From ` lines (mboxrd, RFC 4155 Appendix A) is a separate pure function so that it
+ * runs in a worker thread, not on the main thread that only schedules.
+ */
+import { open } from 'node:fs/promises';
+
+/** One message of an mbox, or a message that was too large to hold. */
+export interface MboxItem {
+  /** 1-based position in the mailbox. */
+  index: number;
+  /** Byte offset of the message's `From ` line in the mbox file. */
+  offset: number;
+  /** Size of the message in the mbox, `From ` line included. */
+  size: number;
+  /**
+   * The raw bytes, `From ` line and quoting included (see {@link mboxMessageContent}); absent when
+   * the message is larger than `maxMessageBytes` (its bytes were skipped, not held).
+   */
+  bytes?: Uint8Array;
+  /** True for text before the first `From ` line (not a message by RFC 4155; reported as one). */
+  preamble?: boolean;
+}
+
+/** Options of {@link readMbox}. */
+export interface MboxReadOptions {
+  /** Largest message held in memory; larger ones are yielded without bytes. Default 512 MiB. */
+  maxMessageBytes?: number;
+  /** Bytes read per chunk. Default 1 MiB. */
+  chunkBytes?: number;
+}
+
+const FROM = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
+const DEFAULT_MAX = 512 * 1024 * 1024;
+
+/** True when `buf[i..]` starts with `From `. */
+function fromAt(buf: Uint8Array, i: number): boolean {
+  for (let k = 0; k < 5; k++) if (buf[i + k] !== FROM[k]) return false;
+  return true;
+}
+
+/** Position of the next `\nFrom ` in `buf[from..end)` (the index of the `F`), or -1. */
+function nextSeparator(buf: Uint8Array, from: number, end: number): number {
+  let i = from;
+  for (;;) {
+    const nl = buf.indexOf(0x0a, i);
+    if (nl < 0 || nl + 6 > end) return -1;
+    if (fromAt(buf, nl + 1)) return nl + 1;
+    i = nl + 1;
+  }
+}
+
+/** A growable byte buffer: append chunks, take a prefix, keep the rest. */
+class ByteQueue {
+  buf = new Uint8Array(1 << 16);
+  len = 0;
+  append(chunk: Uint8Array): void {
+    if (this.len + chunk.length > this.buf.length) {
+      let cap = this.buf.length;
+      while (cap < this.len + chunk.length) cap *= 2;
+      const grown = new Uint8Array(cap);
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+    }
+    this.buf.set(chunk, this.len);
+    this.len += chunk.length;
+  }
+  /** Copy out the first `n` bytes (a fresh buffer, transferable to a worker) and drop them. */
+  take(n: number): Uint8Array {
+    const out = this.buf.slice(0, n);
+    this.drop(n);
+    return out;
+  }
+  drop(n: number): void {
+    this.buf.copyWithin(0, n, this.len);
+    this.len -= n;
+    // Give memory back after a large message.
+    if (this.buf.length > (1 << 24) && this.len < this.buf.length / 4) {
+      const small = new Uint8Array(Math.max(1 << 16, this.len * 2));
+      small.set(this.buf.subarray(0, this.len));
+      this.buf = small;
+    }
+  }
+}
+
+/**
+ * Read an mbox file message by message (RFC 4155). Pulls the next chunk only when the caller asks
+ * for the next message, so a slow consumer holds the reader back.
+ */
+export async function* readMbox(path: string, opts: MboxReadOptions = {}): AsyncGenerator<MboxItem> {
+  const max = opts.maxMessageBytes ?? DEFAULT_MAX;
+  const chunkSize = opts.chunkBytes ?? 1 << 20;
+  const fh = await open(path, 'r');
+  try {
+    const q = new ByteQueue();
+    const chunk = new Uint8Array(chunkSize);
+    let fileOffset = 0; // file offset of the current entry's first byte
+    let index = 0;
+    let first = true; // the current entry is the text before the first `From ` line, if any
+    let skipping = false; // the current entry exceeds max: its bytes are dropped as they come
+    let skippedBytes = 0;
+    let scanFrom = 0; // where to resume looking for `\nFrom `
+    // Emit the current entry made of `skippedBytes` dropped bytes plus q[0..n).
+    const entry = (n: number): MboxItem | undefined => {
+      const size = skippedBytes + n;
+      let item: MboxItem | undefined;
+      if (first && !(size >= 5 && !skipping && fromAt(q.buf, 0))) {
+        // RFC 4155 section 2: the file begins with a From line; text before it is no message.
+        if (skipping || !isBlank(q.buf.subarray(0, n))) item = { index: 0, offset: 0, size, preamble: true };
+        q.drop(n);
+      } else if (skipping) {
+        item = { index: ++index, offset: fileOffset, size };
+        q.drop(n);
+      } else {
+        item = { index: ++index, offset: fileOffset, size, bytes: q.take(n) };
+      }
+      fileOffset += size;
+      first = false;
+      skipping = false;
+      skippedBytes = 0;
+      scanFrom = 0;
+      return item;
+    };
+    for (;;) {
+      // 1. Emit every complete entry in the queue.
+      let sep: number;
+      while ((sep = nextSeparator(q.buf, scanFrom, q.len)) >= 0) {
+        const item = entry(sep);
+        if (item) yield item;
+      }
+      // 2. An entry that outgrew the limit: keep only a tail that may hold the start of `\nFrom `.
+      if (q.len > max) {
+        const dropN = q.len - 5;
+        if (first && !skipping && fromAt(q.buf, 0)) first = false;
+        skipping = true;
+        q.drop(dropN);
+        skippedBytes += dropN;
+      }
+      scanFrom = Math.max(0, q.len - 5);
+      // 3. Read the next chunk; at the end of the file the last entry runs to it.
+      const { bytesRead } = await fh.read(chunk, 0, chunkSize, null);
+      if (bytesRead === 0) {
+        if (q.len > 0 || skipping) {
+          const item = entry(q.len);
+          if (item) yield item;
+        }
+        return;
+      }
+      q.append(chunk.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function isBlank(b: Uint8Array): boolean {
+  for (const c of b) if (c !== 0x0a && c !== 0x0d && c !== 0x20 && c !== 0x09) return false;
+  return true;
+}
+
+/**
+ * The message inside one mbox entry: the `From ` separator line removed, quoted lines
+ * `>From `, `>>From `, ... un-quoted by one `>` (mboxrd, RFC 4155 Appendix A; for mboxo files
+ * this restores the `From ` lines the writer quoted), and the empty line that separates it from
+ * the next message removed (RFC 4155 section 2). One pass, one output buffer.
+ */
+export function mboxMessageContent(entry: Uint8Array): Uint8Array {
+  let start = 0;
+  if (entry.length >= 5 && fromAt(entry, 0)) {
+    const nl = entry.indexOf(0x0a);
+    start = nl < 0 ? entry.length : nl + 1;
+  }
+  let end = entry.length;
+  // The separating empty line: "...\n\n" (or CRLF variants) ends in one line break too many.
+  if (end - start >= 2 && entry[end - 1] === 0x0a) {
+    const prevEnd = entry[end - 2] === 0x0d ? end - 2 : end - 1;
+    if (prevEnd > start && entry[prevEnd - 1] === 0x0a) end = prevEnd;
+  }
+  const out = new Uint8Array(end - start);
+  let o = 0;
+  let i = start;
+  while (i < end) {
+    // At the start of a line: drop one '>' from ">+From ".
+    if (entry[i] === 0x3e) {
+      let j = i;
+      while (j < end && entry[j] === 0x3e) j++;
+      if (j + 5 <= end && fromAt(entry, j)) i++;
+    }
+    const nl = entry.indexOf(0x0a, i);
+    const lineEnd = nl < 0 || nl >= end ? end : nl + 1;
+    out.set(entry.subarray(i, lineEnd), o);
+    o += lineEnd - i;
+    i = lineEnd;
+  }
+  return out.subarray(0, o);
+}

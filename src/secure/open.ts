@@ -1,0 +1,171 @@
+/**
+ * Reading S/MIME messages (MS-OXOSMIME 3.1.5.1.5 / 3.1.5.2.5: reconstruct the Internet message,
+ * then interpret it per RFC 1847 / RFC 8551): peel every layer — clear-signed, opaque-signed,
+ * encrypted — verifying and decrypting as keys allow, and give the innermost content as a
+ * normal message object with the record of every layer.
+ */
+import { Diagnostics, type Diagnostic, SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
+import { parseMime } from '../mime/parse.js';
+import { decodeBody } from '../mime/encoding.js';
+import { headerText } from '../mime/headers.js';
+import { parseAddressList } from '../mime/address.js';
+import type { MimeEntity } from '../mime/types.js';
+import { type MessageObject, PidTagMessageClass } from '../mapi/index.js';
+import { mimeToMessage, promoteHeaders } from '../oxcmail/index.js';
+import { classifyEntity, toInternet } from '../smime/index.js';
+import {
+  type CmsInfo, type Recipient, type VerifyReport, decryptEnvelopedData, inspectCms, verifySignedData,
+} from '../cms/index.js';
+import { joinMessage, envelopeBytes } from './envelope.js';
+
+/** Keys and trust for {@link openMessage}. */
+export interface OpenOptions {
+  /** Trust anchors (DER certificates) for chain building. */
+  trustAnchors?: Uint8Array[];
+  /** Untrusted intermediates (DER). */
+  intermediates?: Uint8Array[];
+  /** "Now" for validity checks. */
+  now?: Date;
+  /** Decryption keys, tried in order. */
+  recipients?: Recipient[];
+  /** Most layers peeled (default 8). */
+  maxLayers?: number;
+}
+
+/** One S/MIME layer and what happened to it. */
+export interface Layer {
+  kind: 'clear-signed' | 'opaque-signed' | 'enveloped' | 'auth-enveloped' | 'certs-only' | 'other-cms';
+  /** MIME part path of the layer's entity at its level (`''` for the top of that level). */
+  mediaType: string;
+  /** multipart/signed parameters or smime-type. */
+  params: Record<string, string>;
+  /** What the CMS object holds. */
+  cms?: CmsInfo;
+  /** Signature verdicts (signed layers). */
+  verify?: VerifyReport;
+  /** True when this encrypted layer was decrypted. */
+  decrypted?: boolean;
+  /** The plaintext of a decrypted layer, or the encapsulated content of an opaque-signed one: the next layer's entity. */
+  innerContent?: Uint8Array;
+  /** Why the layer could not be opened or checked (typed error code + message). */
+  error?: { code: string; message: string };
+}
+
+/** What {@link openMessage} found. */
+export interface OpenedMessage {
+  layers: Layer[];
+  /** The innermost content entity (a MIME entity without envelope fields). */
+  content: Uint8Array;
+  /** The innermost content as a whole message: the outer envelope fields + the content entity. */
+  message: Uint8Array;
+  /** The innermost message as a normal message object (IPM.Note: body and real attachments). */
+  messageObject: MessageObject;
+  /** False when a layer could not be opened (no key, unsupported, malformed): `content` is that layer. */
+  complete: boolean;
+  warnings: Diagnostic[];
+}
+
+function fromAddress(root: MimeEntity): string | undefined {
+  const from = headerText(root, 'from');
+  return from ? parseAddressList(from)[0]?.address : undefined;
+}
+
+function errorOf(e: unknown): { code: string; message: string } {
+  if (isSmimeBridgeError(e)) return { code: e.code, message: e.message };
+  return { code: 'CMS_MALFORMED', message: (e as Error).message ?? String(e) };
+}
+
+/** Open every S/MIME layer of a message (.eml bytes, or a message object reconstructed first). */
+export async function openMessage(input: Uint8Array | MessageObject, opts: OpenOptions = {}): Promise<OpenedMessage> {
+  const diag = new Diagnostics(false);
+  const bytes = input instanceof Uint8Array ? input : toInternet(input).bytes;
+  const parsed = parseMime(bytes);
+  const outer = parsed.root;
+  diag.warnings.push(...parsed.warnings);
+  const expectedAddress = fromAddress(outer);
+  const layers: Layer[] = [];
+  let current = outer;
+  let complete = true;
+  const max = opts.maxLayers ?? 8;
+  const verifyOpts = { trustAnchors: opts.trustAnchors, intermediates: opts.intermediates, now: opts.now, expectedAddress };
+  for (let depth = 0; depth < max; depth++) {
+    const c = classifyEntity(current, diag);
+    if (c.kind === 'none') break;
+    let next: Uint8Array | undefined;
+    if (c.kind === 'clear-signed') {
+      const layer: Layer = { kind: 'clear-signed', mediaType: c.mediaType, params: c.params };
+      layers.push(layer);
+      const first = current.children[0];
+      const sig = current.children[1];
+      if (!first) { layer.error = { code: 'SMIME_STRUCTURE', message: 'multipart/signed without body parts' }; complete = false; break; }
+      next = first.source.subarray(first.range.start, first.range.end);
+      if (!sig) layer.error = { code: 'SMIME_NOT_TWO_PARTS', message: 'multipart/signed without a signature part' };
+      else if (!/pkcs7-signature$/.test(sig.contentType.value)) {
+        layer.error = { code: 'CMS_UNSUPPORTED_ALGORITHM', message: `signature part ${sig.contentType.value} is not CMS (e.g. PGP): not verified` };
+      } else {
+        try {
+          const der = decodeBody(sig);
+          layer.cms = inspectCms(der);
+          layer.verify = await verifySignedData(der, { ...verifyOpts, content: next });
+        } catch (e) { layer.error = errorOf(e); }
+      }
+    } else {
+      const der = decodeBody(current);
+      let info: CmsInfo;
+      try { info = inspectCms(der); } catch (e) {
+        layers.push({ kind: 'other-cms', mediaType: c.mediaType, params: c.params, error: errorOf(e) });
+        complete = false;
+        break;
+      }
+      if (info.contentType === 'signed-data') {
+        const signers = info.signedData?.signers.length ?? 0;
+        const layer: Layer = { kind: signers === 0 ? 'certs-only' : 'opaque-signed', mediaType: c.mediaType, params: c.params, cms: info };
+        layers.push(layer);
+        if (signers === 0) break;
+        try {
+          layer.verify = await verifySignedData(der, verifyOpts);
+        } catch (e) { layer.error = errorOf(e); }
+        next = info.encapsulatedContent;
+        if (!next) { complete = false; break; }
+        layer.innerContent = next;
+      } else if (info.contentType === 'enveloped-data' || info.contentType === 'auth-enveloped-data') {
+        const layer: Layer = { kind: info.contentType === 'enveloped-data' ? 'enveloped' : 'auth-enveloped', mediaType: c.mediaType, params: c.params, cms: info, decrypted: false };
+        layers.push(layer);
+        const keys = opts.recipients ?? [];
+        if (keys.length === 0) { layer.error = { code: 'CMS_NO_RECIPIENT', message: 'encrypted: no decryption key was given' }; complete = false; break; }
+        let lastError: unknown;
+        for (const r of keys) {
+          try { next = await decryptEnvelopedData(der, r); break; } catch (e) { lastError = e; }
+        }
+        if (!next) { layer.error = errorOf(lastError); complete = false; break; }
+        layer.decrypted = true;
+        layer.innerContent = next;
+      } else {
+        layers.push({ kind: 'other-cms', mediaType: c.mediaType, params: c.params, cms: info, error: { code: 'CMS_UNSUPPORTED_ALGORITHM', message: `CMS ${info.contentType} is not opened` } });
+        complete = false;
+        break;
+      }
+    }
+    current = parseMime(next!).root;
+  }
+  if (layers.length >= max && classifyEntity(current).kind !== 'none') {
+    throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${max} S/MIME layers`);
+  }
+  const content = current.source.subarray(current.range.start, current.range.end);
+  const message = current === outer ? bytes : joinMessage(envelopeBytes(outer), content);
+  // The innermost content as a normal message: body and attachments from the content, envelope from the outside.
+  const converted = mimeToMessage(current);
+  diag.warnings.push(...converted.warnings);
+  const m = converted.message;
+  if (current !== outer) promoteHeaders(outer, m, diag);
+  if (complete) m.properties.set(PidTagMessageClass, 'IPM.Note');
+  return { layers, content, message, messageObject: m, complete, warnings: diag.warnings };
+}
+
+/** True when every signature of every signed layer is valid (and, with trust anchors given, chains to one). */
+export function allSignaturesValid(o: OpenedMessage, requireTrust: boolean): boolean {
+  const signed = o.layers.filter((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
+  if (signed.length === 0) return false;
+  return signed.every((l) => !l.error && l.verify !== undefined && l.verify.signers.length > 0
+    && l.verify.signers.every((s) => s.signatureValid && (!requireTrust || s.chain.trusted)));
+}

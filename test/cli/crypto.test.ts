@@ -1,0 +1,113 @@
+/**
+ * `sign`, `encrypt`, `decrypt`, `verify` end to end, with OpenSSL on the other side both ways:
+ * OpenSSL verifies what we sign and decrypts what we encrypt (RSA PKCS#1 v1.5, RSA-OAEP, ECDH,
+ * AES-CBC and AES-GCM); we verify and decrypt what OpenSSL produces, also through .msg files.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { openssl, tempDir } from '../helpers/openssl.js';
+import { type Identity, makeIdentity, clearSigned, encrypted, opaqueSigned } from '../helpers/pki.js';
+
+const t = tempDir('smime-bridge-crypto-');
+let rsa: Identity;
+let ec: Identity;
+before(() => { rsa = makeIdentity('rsa'); ec = makeIdentity('ec'); });
+after(() => { t.cleanup(); rsa.cleanup(); ec.cleanup(); });
+const out = (n: string) => join(t.dir, n);
+const text = (p: string) => readFileSync(p, 'latin1');
+
+test('sign (clear and opaque, SHA-256/384) -> openssl cms -verify with the CA succeeds', () => {
+  for (const [args, name] of [[[], 'c.eml'], [['--opaque'], 'o.eml'], [['--digest', 'sha384'], 'c384.eml']] as const) {
+    const r = runCli(['sign', 'samples/plain.eml', '--key', rsa.key, '--cert', rsa.cert, ...args, '-o', out(name)]);
+    assert.equal(r.status, 0, r.stderr);
+    const v = openssl(['cms', '-verify', '-CAfile', rsa.ca, '-in', out(name), '-out', '-']);
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(new TextDecoder().decode(v.stdout), /quarter,revenue/);
+  }
+  assert.match(text(out('c384.eml')), /micalg=sha-384/);
+  assert.match(text(out('c.eml')), /^Subject: Quarterly figures \(not protected\)\r$/m, 'the envelope stays outside');
+});
+
+test('encrypt (RSA-OAEP, RSA PKCS#1 v1.5, AES-GCM, ECDH) -> openssl cms -decrypt gives the content', () => {
+  const cases: Array<[string[], string, Identity]> = [
+    [['--key-transport', 'oaep'], 'oaep.eml', rsa],
+    [['--key-transport', 'pkcs1'], 'v15.eml', rsa],
+    [['--cipher', 'aes-256-gcm'], 'gcm.eml', rsa],
+    [['--cipher', 'aes-128-cbc'], 'ecdh.eml', ec],
+  ];
+  for (const [args, name, id] of cases) {
+    const r = runCli(['encrypt', 'samples/plain.eml', '--cert', id.cert, ...args, '-o', out(name)]);
+    assert.equal(r.status, 0, r.stderr);
+    const d = openssl(['cms', '-decrypt', '-inkey', id.key, '-recip', id.cert, '-in', out(name), '-out', '-']);
+    assert.equal(d.status, 0, `${name}: ${d.stderr}`);
+    assert.match(new TextDecoder().decode(d.stdout), /quarter,revenue/, name);
+  }
+  assert.match(text(out('gcm.eml')), /smime-type=authEnveloped-data/);
+});
+
+test('decrypt what OpenSSL encrypted (RSA and EC recipients) to .eml and .msg', () => {
+  const e1 = t.file('ossl-rsa.eml', encrypted(rsa));
+  let r = runCli(['decrypt', e1, '--key', rsa.key, '--cert', rsa.cert, '-o', out('d1.eml')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(text(out('d1.eml')), /Hello Bob\./);
+  assert.match(text(out('d1.eml')), /^Subject: Re: test message\r$/m);
+  const ecEnc = new Uint8Array(openssl(['cms', '-encrypt', '-aes256', '-crlfeol', ec.cert], new TextEncoder().encode('Content-Type: text/plain\r\n\r\nfor EC\r\n')).stdout);
+  const e2 = t.file('ossl-ec.eml', ecEnc);
+  r = runCli(['decrypt', e2, '--key', ec.key, '-o', out('d2.msg')]);
+  assert.equal(r.status, 0, r.stderr);
+  const back = runCli(['convert', out('d2.msg'), out('d2.eml')]);
+  assert.equal(back.status, 0, back.stderr);
+  assert.match(text(out('d2.eml')), /for EC/);
+});
+
+test('verify: exit 0 for valid signatures, 1 for a tampered message, 2 for malformed input', () => {
+  const good = t.file('good.eml', clearSigned(rsa));
+  let r = runCli(['verify', good, '--ca', rsa.ca]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /chain trusted/);
+  const opaque = t.file('opaque.eml', opaqueSigned(rsa));
+  assert.equal(runCli(['verify', opaque, '--ca', rsa.ca]).status, 0);
+  const tampered = t.file('bad.eml', text(good).replace('Hello Bob.', 'Hello Eve.'));
+  r = runCli(['verify', tampered, '--json']);
+  assert.equal(r.status, 1, r.stdout);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.layers[0].verify.signers[0].signatureValid, false);
+  assert.equal(j.layers[0].verify.signers[0].reason, 'digest-mismatch');
+  const other = makeIdentity();
+  try {
+    r = runCli(['verify', good, '--ca', other.ca]);
+    assert.equal(r.status, 1, 'an untrusted chain is not valid when a trust anchor is given');
+  } finally { other.cleanup(); }
+  const broken = t.file('broken.eml', text(good).replace(/(Content-Transfer-Encoding: base64\r\n[^\r]*\r\n\r\n)[A-Za-z0-9+/]{20}/, '$1AAAAAAAAAAAAAAAAAAAA'));
+  r = runCli(['verify', broken]);
+  assert.ok(r.status === 1 || r.status === 2);
+  assert.equal(runCli(['verify']).status, 2);
+  assert.equal(runCli(['verify', out('missing.eml')]).status, 2);
+});
+
+test('sign then encrypt into a .msg, then verify it through the CLI with the key (triple layer through .msg)', () => {
+  const r = runCli(['sign', 'samples/plain.eml', '--key', rsa.key, '--cert', rsa.cert, '--encrypt', rsa.cert, '-o', out('se.msg')]);
+  assert.equal(r.status, 0, r.stderr);
+  const v = runCli(['verify', out('se.msg'), '--key', rsa.key, '--ca', rsa.ca]);
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.match(v.stdout, /layer 1: enveloped[\s\S]*layer 2: clear-signed/);
+  // and OpenSSL agrees on the .eml the .msg turns back into
+  assert.equal(runCli(['convert', out('se.msg'), out('se.eml')]).status, 0);
+  const d = openssl(['cms', '-decrypt', '-inkey', rsa.key, '-in', out('se.eml'), '-out', out('se.inner.eml')]);
+  assert.equal(d.status, 0, d.stderr);
+  assert.equal(openssl(['cms', '-verify', '-CAfile', rsa.ca, '-in', out('se.inner.eml'), '-out', '/dev/null']).status, 0);
+});
+
+test('decrypt with the wrong key is a typed error, exit 1, and does not say why the padding failed', () => {
+  const other = makeIdentity();
+  try {
+    const e = t.file('enc.eml', encrypted(rsa));
+    const r = runCli(['decrypt', e, '--key', other.key, '--cert', other.cert, '-o', out('nope.eml')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /CMS_(NO_RECIPIENT|DECRYPT_FAILED)/);
+    assert.doesNotMatch(r.stderr, /padding/i);
+  } finally { other.cleanup(); }
+});
