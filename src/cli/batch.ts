@@ -90,9 +90,9 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   let nextId = 0;
   const lane = async () => {
     for (;;) {
-      if (signal) return;
+      if (signal || pool.broken) return;
       const it = await items.next();
-      if (it.done || signal) return;
+      if (it.done || signal || pool.broken) return;
       const item = it.value;
       if (item.problem) {
         record(item, { input: item.input, index: item.index, offset: item.offset, status: 'failed', ...item.problem });
@@ -127,6 +127,7 @@ export async function runBatch(o: BatchOptions): Promise<number> {
     progress.stop(counts());
   }
   const seconds = (Date.now() - started) / 1000;
+  if (pool.broken) process.stderr.write(`smime-bridge: worker threads cannot run (${pool.broken}); stopped\n`);
   if (report) {
     try {
       await report.close(summary, { interrupted: signal ?? null, seconds });
@@ -140,7 +141,7 @@ export async function runBatch(o: BatchOptions): Promise<number> {
     process.stdout.write(`interrupted by ${signal}: messages not started were not converted\n`);
     exit = SIGNAL_EXIT[signal] ?? 130;
   } else {
-    exit = summary.failed > 0 ? 1 : 0;
+    exit = summary.failed > 0 || pool.broken ? 1 : 0;
   }
   return exit;
 }

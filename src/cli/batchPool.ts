@@ -40,6 +40,13 @@ export class WorkerPool {
   private readonly idle: Slot[] = [];
   private readonly waiting: Array<(s: Slot) => void> = [];
   private closed = false;
+  private outcomes = 0;
+  private crashes = 0;
+  /**
+   * Set when workers keep dying before any of them returned a result (the worker script cannot
+   * start): the caller should stop scheduling instead of failing every message the same way.
+   */
+  broken?: string;
 
   constructor(private readonly opts: PoolOptions) {
     for (let i = 0; i < opts.size; i++) {
@@ -58,6 +65,7 @@ export class WorkerPool {
   async run(job: BatchJob, transfer: ArrayBuffer[] = []): Promise<BatchOutcome> {
     const slot = await this.acquire();
     if (this.closed) return { id: job.id, ok: false, code: 'INTERRUPTED', reason: 'run interrupted before this message started' };
+    if (this.broken) return { id: job.id, ok: false, code: 'WORKER_FAILED', reason: this.broken };
     return new Promise<BatchOutcome>((resolve) => {
       slot.busy = { job, resolve };
       if (this.opts.timeoutMs > 0) {
@@ -98,7 +106,7 @@ export class WorkerPool {
 
   private acquire(): Promise<Slot> {
     const s = this.idle.pop();
-    if (s || this.closed) return Promise.resolve(s ?? this.slots[0]!);
+    if (s || this.closed || this.broken) return Promise.resolve(s ?? this.slots[0]!);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -127,6 +135,7 @@ export class WorkerPool {
     const w = slot.worker;
     w.on('message', (o: BatchOutcome) => {
       if (!slot.busy || slot.busy.job.id !== o.id) return;
+      this.outcomes++;
       this.settle(slot, o);
       this.release(slot);
     });
@@ -139,14 +148,25 @@ export class WorkerPool {
   /** The job on `slot` failed with the worker itself: report it, replace the worker. */
   private fail(slot: Slot, code: string, reason: string, terminate: boolean): void {
     if (this.closed) return;
+    if (code === 'WORKER_FAILED' && ++this.crashes >= 2 * this.opts.size + 1 && this.outcomes === 0) this.broken = reason;
     const wasBusy = slot.busy !== undefined;
     const old = slot.worker;
     old.removeAllListeners();
     old.on('error', () => undefined);
-    if (terminate) void old.terminate();
-    slot.worker = newWorker();
-    this.wire(slot);
-    if (slot.busy) this.settle(slot, { id: slot.busy.job.id, ok: false, code, reason });
-    if (wasBusy) this.release(slot);
+    // A timed-out worker is stopped before its job is settled, so that it cannot write afterwards.
+    const stopped = terminate ? old.terminate().then(() => undefined, () => undefined) : Promise.resolve();
+    if (!this.broken) {
+      slot.worker = newWorker();
+      this.wire(slot);
+    }
+    const busy = slot.busy;
+    void stopped.then(() => {
+      if (busy && slot.busy === busy) this.settle(slot, { id: busy.job.id, ok: false, code, reason });
+      if (this.broken) {
+        for (const w of this.waiting.splice(0)) w(slot);
+      } else if (wasBusy) {
+        this.release(slot);
+      }
+    });
   }
 }

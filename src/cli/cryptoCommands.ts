@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
-import { type Layer, allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../secure/index.js';
+import { allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../secure/index.js';
 import type { SignDigest } from '../cms/index.js';
 import { loadCertFiles, loadIdentity, loadRecipient } from './keyFiles.js';
 import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from './io.js';
 import { UsageError } from './usage.js';
+import { describeLayer } from './layers.js';
 
 async function internetBytesOf(file: string): Promise<Uint8Array> {
   const input = await loadInput(file);
@@ -20,24 +21,6 @@ async function internetBytesOf(file: string): Promise<Uint8Array> {
 async function writeOut(out: string, eml: Uint8Array, force: boolean): Promise<void> {
   const bytes = formatOf(out) === 'eml' ? eml : renderOutput(out, loadBytes('x.eml', eml).message).bytes;
   await writeAtomic(out, bytes, force);
-}
-
-function describeLayer(l: Layer, i: number): string[] {
-  const lines = [`layer ${i + 1}: ${l.kind}  (${l.mediaType}${l.params['smime-type'] ? `; smime-type=${l.params['smime-type']}` : ''}${l.params['micalg'] ? `; micalg=${l.params['micalg']}` : ''})`];
-  if (l.cms?.envelopedData) {
-    const e = l.cms.envelopedData;
-    lines.push(`  content encryption ${e.contentEncryptionAlgorithm}; recipients: ${e.recipients.map((r) => `${r.type} ${r.keyEncryptionAlgorithm}`).join(', ')}`);
-    lines.push(`  ${l.decrypted ? 'decrypted' : 'not decrypted'}`);
-  }
-  for (const s of l.verify?.signers ?? []) {
-    lines.push(`  signer ${s.signer.subject}${s.signer.emails.length ? ` <${s.signer.emails.join(', ')}>` : ''}`);
-    lines.push(`    signature ${s.signatureValid ? 'VALID' : `INVALID (${s.reason}${s.detail ? `: ${s.detail}` : ''})`}; ${s.digestAlgorithm}/${s.signatureAlgorithm}${s.weakAlgorithm ? ' (weak)' : ''}`);
-    lines.push(`    chain ${s.chain.trusted ? 'trusted' : `not trusted${s.chain.reason ? ` (${s.chain.reason})` : ''}`}${s.chain.path.length ? `: ${s.chain.path.join(' <- ')}` : ''}`);
-    lines.push(`    signing time ${s.signingTime?.toISOString() ?? 'none'}; valid at signing time ${s.validAtSigningTime ?? 'unknown'}; valid now ${s.validNow}; e-mail protection ${s.emailProtectionUsage}${s.addressMatches !== undefined ? `; From address matches ${s.addressMatches}` : ''}`);
-  }
-  if (l.verify?.crlfRetried) lines.push('  note: the received bytes did not verify; the canonical CRLF form did (bare LF line ends in transit)');
-  if (l.error) lines.push(`  ${l.error.code}: ${l.error.message}`);
-  return lines;
 }
 
 export async function runVerify(args: string[]): Promise<number> {

@@ -14,6 +14,8 @@ import {
 } from '../mapi/index.js';
 import { recognizeMessage, toInternet, unwrapClearSigned, type UnwrappedView } from '../smime/index.js';
 import { loadInput, writeAtomic } from './io.js';
+import { openMessage } from '../secure/index.js';
+import { loadRecipient } from './keyFiles.js';
 import { UsageError } from './usage.js';
 
 /** A file name safe on every file system: no separators, control characters or reserved characters. */
@@ -67,7 +69,10 @@ export function unwrappedFiles(view: UnwrappedView): Array<{ name: string; bytes
 }
 
 export async function runExtract(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { force: { type: 'boolean', default: false }, key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' } },
+  });
   if (positionals.length !== 2) throw new UsageError('extract needs FILE and DIR');
   const [file, dir] = positionals as [string, string];
   const input = await loadInput(file);
@@ -78,8 +83,19 @@ export async function runExtract(args: string[]): Promise<number> {
     files = unwrappedFiles(unwrapClearSigned(input.message));
     note = 'unwrapped view: body and attachments of the signed content';
   } else if (kind === 'opaque-or-encrypted') {
-    files = messageFiles(input.message);
-    note = 'opaque-signed or encrypted: the CMS object is written as it is; open it with `smime-bridge verify` or `smime-bridge decrypt`';
+    // Opaque-signed content needs no key; encrypted content needs --key/--p12 (MS-OXOSMIME 3.1.5.2.5).
+    const recipients = values.key || values.p12 ? [await loadRecipient(values)] : [];
+    const opened = await openMessage(toInternet(input.message).bytes, { recipients });
+    const names = new NameSet();
+    if (opened.complete) {
+      files = messageFiles(opened.messageObject, names);
+      note = `unwrapped view: ${opened.layers.map((l) => l.kind).join(' > ')} content`;
+    } else {
+      files = [];
+      const why = opened.layers.find((l) => l.error)?.error;
+      note = `${why ? `${why.code}: ${why.message}` : 'cannot open'}; the CMS object is written as it is (give --key/--p12 to decrypt)`;
+    }
+    files.push(...messageFiles(input.message, names).map((f) => ({ ...f, what: 'the CMS object (raw view)' })));
   } else {
     files = messageFiles(input.message);
   }

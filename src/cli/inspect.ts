@@ -41,13 +41,15 @@ export interface InspectReport {
    * CMS layer (`verify` / `decrypt`).
    */
   unwrapped?: { body: { plain: boolean; html: boolean }; attachments: AttachmentSummary[]; signature?: { filename: string; mediaType: string; size: number } } | { note: string };
+  /** Every S/MIME layer, opened as far as no key is needed (signatures checked without trust anchors). */
+  layers?: Array<{ kind: string; mediaType: string; params: Record<string, string>; cms?: unknown; signers?: unknown[]; crlfRetried?: boolean; error?: { code: string; message: string }; text: string[] }>;
   warnings: string[];
 }
 
 /** One attachment line of the report. */
 export interface AttachmentSummary { name?: string; mimeTag?: string; method?: number; size: number }
 
-function attachmentSummaries(m: MessageObject): AttachmentSummary[] {
+export function attachmentSummaries(m: MessageObject): AttachmentSummary[] {
   return m.attachments.map((a) => ({
     name: a.properties.getString(PidTagAttachLongFilename) ?? a.properties.getString(PidTagAttachFilename) ?? a.properties.getString(PidTagDisplayName),
     mimeTag: a.properties.getString(PidTagAttachMimeTag),
@@ -176,6 +178,7 @@ export function renderInspect(r: InspectReport): string {
     lines.push(`  media type    ${s.mediaType}${params ? `; ${params}` : ''}`);
   }
   if (s.cmsType) lines.push(`  CMS           ${s.cmsType}`);
+  for (const l of r.layers ?? []) for (const x of l.text) lines.push(`  ${x}`);
   if (s.signedContentType) lines.push(`  signed part   ${s.signedContentType}`);
   const h = r.headers;
   if (h.subject !== undefined) lines.push(`  subject       ${h.subject}`);
@@ -191,7 +194,7 @@ export function renderInspect(r: InspectReport): string {
   const u = r.unwrapped;
   if (u && 'note' in u) lines.push(`  unwrapped     ${u.note}`);
   else if (u) {
-    lines.push(`  unwrapped     signed content: body ${[u.body.plain && 'plain', u.body.html && 'html'].filter(Boolean).join(' + ') || 'none'}, ${u.attachments.length} attachment(s)`);
+    lines.push(`  unwrapped     ${r.smime.kind === 'clear-signed' ? 'signed' : 'opaque-signed'} content: body ${[u.body.plain && 'plain', u.body.html && 'html'].filter(Boolean).join(' + ') || 'none'}, ${u.attachments.length} attachment(s)`);
     for (const a of u.attachments) lines.push(att(a));
     if (u.signature) lines.push(`    = ${u.signature.filename}  ${u.signature.mediaType}  ${u.signature.size} bytes  (signature)`);
   }

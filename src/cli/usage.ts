@@ -10,7 +10,8 @@ export const HELP = `smime-bridge: carry S/MIME e-mail between .eml, Outlook .ms
 usage:
   smime-bridge convert IN OUT [--strict]        convert by extension: .eml/.mbox, .msg, .json
   smime-bridge inspect FILE [--json]            S/MIME class, media type, CMS type, headers, attachments
-  smime-bridge extract FILE DIR [--force]       body and real attachments (of the signed content) + smime.p7s
+  smime-bridge extract FILE DIR [--force] [--key PEM|--p12 F --password PW]
+                                                body and real attachments (of the signed or decrypted content) + smime.p7s
   smime-bridge verify FILE [--ca PEM|DIR]... [--json] [--key PEM|--p12 F --password PW]
                                                 every signature of every layer; exit 0 valid, 1 not valid, 2 error
   smime-bridge decrypt FILE (--key PEM [--cert PEM] | --p12 FILE --password PW) -o OUT.eml|OUT.msg

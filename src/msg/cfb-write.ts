@@ -23,6 +23,13 @@ export interface CfbStreamSpec {
   data: Uint8Array;
 }
 
+/** A storage with a CLSID (or one that must exist even when empty). Other storages come from the stream paths. */
+export interface CfbStorageSpec {
+  path: string;
+  /** 16 on-disk CLSID bytes; zero when absent. */
+  clsid?: Uint8Array;
+}
+
 function hexOf(b: Uint8Array): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
@@ -31,21 +38,30 @@ function hexOf(b: Uint8Array): string {
  * Build a compound file (v3, 512-byte sectors) holding `streams`; storages are created from the
  * paths. `rootClsid` is a GUID string. Names longer than 31 characters are refused.
  */
-export function buildCfb(streams: CfbStreamSpec[], rootClsid: string): Uint8Array {
-  const clsid = guidToBytes(rootClsid);
-  if (!clsid) throw new SmimeBridgeError('INVALID_ARGUMENT', `root CLSID ${rootClsid} is not a GUID`);
+export function buildCfb(streams: CfbStreamSpec[], rootClsid: string | Uint8Array, storages: CfbStorageSpec[] = []): Uint8Array {
+  const clsid = typeof rootClsid === 'string' ? guidToBytes(rootClsid) : rootClsid;
+  if (!clsid || clsid.length !== 16) throw new SmimeBridgeError('INVALID_ARGUMENT', `root CLSID ${String(rootClsid)} is not a GUID`);
   const container = CFB.utils.cfb_new({ CLSID: hexOf(clsid) } as never);
   const seen = new Set<string>();
-  for (const s of streams) {
-    for (const part of s.path.split('/')) {
+  const checkPath = (path: string) => {
+    for (const part of path.split('/')) {
       // MS-CFB 2.6.1: at most 31 UTF-16 code units plus NUL; '/', '\\', ':' and '!' are not allowed.
       if (part.length === 0 || part.length > MAX_CFB_NAME || /[/\\:!]/.test(part)) {
-        throw new SmimeBridgeError('INVALID_ARGUMENT', `CFB name ${JSON.stringify(part)} is empty, longer than ${MAX_CFB_NAME} characters or holds a reserved character`, { streamPath: s.path });
+        throw new SmimeBridgeError('INVALID_ARGUMENT', `CFB name ${JSON.stringify(part)} is empty, longer than ${MAX_CFB_NAME} characters or holds a reserved character`, { streamPath: path });
       }
     }
-    const key = s.path.toUpperCase();
-    if (seen.has(key)) throw new SmimeBridgeError('INVALID_ARGUMENT', 'stream written twice', { streamPath: s.path });
+    const key = path.toUpperCase();
+    if (seen.has(key)) throw new SmimeBridgeError('INVALID_ARGUMENT', 'entry written twice', { streamPath: path });
     seen.add(key);
+  };
+  for (const st of storages) {
+    checkPath(st.path);
+    // A storage entry as cfb's rebuild expects it: full path ending in "/", type 1, CLSID as hex.
+    container.FileIndex.push({ name: st.path.split('/').pop()!, type: 1, clsid: hexOf(st.clsid ?? new Uint8Array(16)), content: null } as never);
+    container.FullPaths.push(`Root Entry/${st.path}/`);
+  }
+  for (const s of streams) {
+    checkPath(s.path);
     CFB.utils.cfb_add(container, `Root Entry/${s.path}`, s.data, { unsafe: true });
   }
   CFB.utils.cfb_gc(container);

@@ -21,6 +21,7 @@ import {
 } from '../mapi/proptypes.js';
 import { PidTagHtml, PidTagInternetCodepage, PidTagRtfCompressed } from '../mapi/tags.js';
 import { type CfbEntry, CfbReader } from './cfb-read.js';
+import { type CfbStorageSpec, type CfbStreamSpec, buildCfb } from './cfb-write.js';
 import { codepageLabel, decodeCodepage, isValidUtf8 } from './codepage.js';
 import {
   ATTACH_RE, EMBEDDED_STORAGE, ENTRY_STREAM, GUID_STREAM, HEADER_EMBEDDED, HEADER_SUB, HEADER_TOP, NAMEID_STORAGE,
@@ -151,8 +152,10 @@ function readMessage(ctx: Ctx, storage: CfbEntry, kind: 'top' | 'embedded', dept
     if (sub && sub.type === 1) {
       const method = att.properties.getNumber(makeTag(0x3705, PT_LONG));
       if (method === 6) {
-        // MS-OXCMSG 2.2.2.9 afStorage: an OLE storage, not a message; its content is not modelled.
-        ctx.diag.report('MSG_STREAM_MISSING', 'OLE storage attachment (method 6): the storage content is not kept', { streamPath: sub.path });
+        // MS-OXCMSG 2.2.2.9 afStorage: an OLE storage, not a message. Kept as PidTagAttachDataObject
+        // whose value is that storage as a compound file of its own (root CLSID = the storage's).
+        const obj = storageAsCfb(ctx, sub);
+        if (obj) att.properties.set(makeTag(0x3701, PT_OBJECT), obj);
       } else if (depth + 1 > ctx.limits.maxEmbeddingDepth) {
         throw new SmimeBridgeError('LIMIT_EXCEEDED', `embedded messages nested deeper than ${ctx.limits.maxEmbeddingDepth}`, { streamPath: sub.path });
       } else {
@@ -163,6 +166,32 @@ function readMessage(ctx: Ctx, storage: CfbEntry, kind: 'top' | 'embedded', dept
   }
   if (ctx.deriveHtml) deriveHtml(ctx, m, storage);
   return m;
+}
+
+/** A storage subtree re-packed as a standalone compound file (bounded by the input's size). */
+function storageAsCfb(ctx: Ctx, sub: CfbEntry): Uint8Array | undefined {
+  const streams: CfbStreamSpec[] = [];
+  const storages: CfbStorageSpec[] = [];
+  const walk = (e: CfbEntry, rel: string) => {
+    for (const c of e.children.values()) {
+      const p = rel === '' ? c.name : `${rel}/${c.name}`;
+      if (c.type === 1) {
+        storages.push({ path: p, clsid: c.clsid });
+        walk(c, p);
+      } else {
+        const d = readStream(ctx, c);
+        if (d) streams.push({ path: p, data: d });
+      }
+    }
+  };
+  walk(sub, '');
+  try {
+    return buildCfb(streams, sub.clsid, storages);
+  } catch (e) {
+    if (!(e instanceof SmimeBridgeError)) throw e;
+    ctx.diag.report('MSG_ATTACHMENT_UNSUPPORTED', `OLE storage attachment not kept: ${e.message}`, { streamPath: sub.path });
+    return undefined;
+  }
 }
 
 /** MS-OXMSG 2.4.1: header size of the property stream by storage kind. */
@@ -189,7 +218,13 @@ function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, pare
   if (!ps) {
     if (!propsEntry) ctx.diag.report('MSG_STREAM_MISSING', 'property stream missing', { streamPath: where });
   } else {
-    const hs = headerSize(kind);
+    let hs = headerSize(kind);
+    const other = kind === 'top' ? HEADER_EMBEDDED : kind === 'embedded' ? HEADER_TOP : undefined;
+    if (other !== undefined && ps.length >= other && (ps.length - hs) % 16 !== 0 && (ps.length - other) % 16 === 0) {
+      // Some writers use the top-level header in embedded messages or vice versa (MS-OXMSG 2.4.1.1 / 2.4.1.2).
+      ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property stream fits a ${other}-byte header, not the ${hs}-byte one this storage needs; read with ${other}`, { streamPath: where });
+      hs = other;
+    }
     if (ps.length < hs) {
       ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property stream of ${ps.length} bytes is shorter than its ${hs}-byte header`, { streamPath: where });
     } else {
@@ -283,12 +318,12 @@ function decodeString8(ctx: Ctx, b: Uint8Array, cp: number | undefined, fallback
   let use = cp ?? 1252;
   if (use === 65001 && !isValidUtf8(bytes)) {
     // An ANSI store cannot hold UTF-8 strings; the declared Internet code page is the MIME charset.
-    ctx.diag.report('MIME_CHARSET_UNKNOWN', `PT_STRING8 value is not valid in code page 65001; decoded as ${fallbackCp}`, { streamPath: path });
+    ctx.diag.report('MSG_STRING8_CODEPAGE', `PT_STRING8 value is not valid in code page 65001; decoded as ${fallbackCp}`, { streamPath: path });
     use = fallbackCp;
   }
   const s = decodeCodepage(bytes, use);
   if (s !== undefined) return s;
-  ctx.diag.report('MIME_CHARSET_UNKNOWN', `unknown code page ${use}; decoded as windows-1252`, { streamPath: path });
+  ctx.diag.report('MSG_STRING8_CODEPAGE', `unknown code page ${use}; decoded as windows-1252`, { streamPath: path });
   return decodeCodepage(bytes, 1252)!;
 }
 

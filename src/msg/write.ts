@@ -13,13 +13,14 @@
  *
  * Deterministic: the same message object gives the same bytes.
  */
-import { SmimeBridgeError } from '../errors.js';
+import { Diagnostics, SmimeBridgeError } from '../errors.js';
 import { type Attachment, type MessageObject, type Property, type ScalarValue, propertyLabel } from '../mapi/message.js';
 import {
   MV_FLAG, PT_BINARY, PT_CLSID, PT_LONG, PT_OBJECT, PT_STRING8, PT_UNICODE, isVariableLength, makeTag,
 } from '../mapi/proptypes.js';
 import { PidTagAttachMethod, PidTagMessageFlags, PidTagStoreSupportMask, STORE_UNICODE_OK } from '../mapi/tags.js';
-import { type CfbStreamSpec, buildCfb } from './cfb-write.js';
+import { CfbReader, type CfbEntry } from './cfb-read.js';
+import { type CfbStorageSpec, type CfbStreamSpec, buildCfb } from './cfb-write.js';
 import {
   EMBEDDED_STORAGE, HEADER_EMBEDDED, HEADER_SUB, HEADER_TOP, MAX_ATTACHMENTS, MAX_RECIPIENTS, MSG_ROOT_CLSID,
   NAMEID_STORAGE, PROPERTIES_STREAM, attachStorageName, encodeFixed, fixedSize, guidToBytes, recipStorageName,
@@ -37,6 +38,7 @@ type Kind = 'top' | 'embedded' | 'recipient' | 'attachment';
 
 interface Ctx {
   streams: CfbStreamSpec[];
+  storages: CfbStorageSpec[];
   names: NameMapBuilder;
   maxDepth: number;
 }
@@ -50,11 +52,11 @@ const TAG_ATTACH_DATA_OBJECT = makeTag(0x3701, PT_OBJECT);
  * be stored, `INVALID_ARGUMENT` for CFB names above 31 characters.
  */
 export function writeMsg(m: MessageObject, opts: WriteMsgOptions = {}): Uint8Array {
-  const ctx: Ctx = { streams: [], names: new NameMapBuilder(), maxDepth: opts.maxEmbeddingDepth ?? 16 };
+  const ctx: Ctx = { streams: [], storages: [], names: new NameMapBuilder(), maxDepth: opts.maxEmbeddingDepth ?? 16 };
   writeMessage(ctx, m, '', 'top', 0);
   // MS-OXMSG 2.2.3: exactly one name map, at the top level, written after every object used it.
   for (const [name, data] of ctx.names.streams()) ctx.streams.push({ path: `${NAMEID_STORAGE}/${name}`, data });
-  return buildCfb(ctx.streams, MSG_ROOT_CLSID);
+  return buildCfb(ctx.streams, MSG_ROOT_CLSID, ctx.storages);
 }
 
 function join(prefix: string, name: string): string {
@@ -96,9 +98,46 @@ function writeAttachment(ctx: Ctx, a: Attachment, path: string, depth: number): 
     extra.push(e);
     if (depth + 1 > ctx.maxDepth) throw new SmimeBridgeError('LIMIT_EXCEEDED', `embedded messages nested deeper than ${ctx.maxDepth}`, { streamPath: path });
   }
+  const object = !a.embedded ? props.find((p) => p.key.kind === 'tag' && p.key.id === 0x3701 && p.type === PT_OBJECT) : undefined;
+  if (object) {
+    // MS-OXMSG 2.2.2.2: a storage attachment (method 6); the value is the storage as a compound file.
+    props = props.filter((p) => p !== object);
+    ensure(props, PidTagAttachMethod, 6);
+    addObjectStorage(ctx, object.value as Uint8Array, join(path, EMBEDDED_STORAGE));
+    const e = new Uint8Array(16);
+    const dv = new DataView(e.buffer);
+    dv.setUint32(0, TAG_ATTACH_DATA_OBJECT, true);
+    dv.setUint32(4, object.flags ?? 6, true);
+    dv.setUint32(8, 0xffffffff, true);
+    dv.setUint32(12, 4, true); // MS-OXMSG 2.4.2.2: Reserved 4 for a storage object
+    extra.push(e);
+  }
   unicodeMask(props);
   writeBag(ctx, props, path, new Uint8Array(HEADER_SUB), extra);
   if (a.embedded) writeMessage(ctx, a.embedded, join(path, EMBEDDED_STORAGE), 'embedded', depth + 1);
+}
+
+/** Copy the storages and streams of a compound file (a PT_OBJECT value) under `path`. */
+function addObjectStorage(ctx: Ctx, cfbBytes: Uint8Array, path: string): void {
+  let r: CfbReader;
+  try {
+    r = new CfbReader(cfbBytes, new Diagnostics(true));
+  } catch (e) {
+    throw new SmimeBridgeError('MAPI_PROPERTY_INVALID', `PidTagAttachDataObject is not a readable compound file: ${(e as Error).message}`, { propertyTag: '0x3701000D', streamPath: path });
+  }
+  ctx.storages.push({ path, clsid: r.root.clsid });
+  const walk = (e: CfbEntry, rel: string) => {
+    for (const c of e.children.values()) {
+      const p = `${rel}/${c.name}`;
+      if (c.type === 1) {
+        ctx.storages.push({ path: p, clsid: c.clsid });
+        walk(c, p);
+      } else {
+        ctx.streams.push({ path: p, data: r.read(c) });
+      }
+    }
+  };
+  walk(r.root, path);
 }
 
 /** Add a PT_LONG property when absent (kept at the end of the bag order). */

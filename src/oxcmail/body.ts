@@ -8,7 +8,7 @@
  * entered. Like gromox, an alternative keeps both its plain and its HTML version.
  */
 import { type Diagnostics } from '../errors.js';
-import { type MimeEntity, decodeBody, getLastField, isKnownCharset } from '../mime/index.js';
+import { type MimeEntity, decodeBody, decodeCharset, getLastField, isKnownCharset } from '../mime/index.js';
 import { isAscii } from '../mime/bytes.js';
 import { decodeUtf8Strict } from '../mime/charset.js';
 import {
@@ -16,7 +16,6 @@ import {
   PidTagNativeBody,
 } from '../mapi/index.js';
 import { charsetToCodepage } from './codepage.js';
-import { decodeText as decodeCharsetText } from './decode.js';
 import { calendarDescription, enrichedToHtml } from './textConvert.js';
 
 /** The body parts chosen by {@link selectBody}. */
@@ -186,7 +185,7 @@ export function promoteBody(e: MimeEntity, m: MessageObject, diag: Diagnostics):
     if (!isKnownCharset(charset)) {
       diag.report('MIME_CHARSET_UNKNOWN', `unknown charset ${JSON.stringify(charset)}; read as latin1`, { partPath: part.path });
     }
-    return { text: decodeCharsetText(bytes, charset), bytes, charset };
+    return { text: decodeCharset(bytes, charset), bytes, charset };
   };
   if (sel.plain) {
     const { text, charset } = decodeText(sel.plain);

@@ -84,8 +84,9 @@ function base64(bytes: Uint8Array): string {
  * (prefix + normalized subject, else PidTagSubject), Date (client submit time), Message-ID,
  * In-Reply-To, References, Importance (not for normal), Sensitivity (not for 0), Keywords,
  * Content-Language (from the locale ID), Thread-Topic, Thread-Index (base64), Expires, Reply-By,
- * X-Auto-Response-Suppress, X-Message-Flag, Disposition-Notification-To, then the PS_INTERNET_HEADERS string properties that no other
- * property maps and that are not MIME structure fields (`content-*`, `mime-version`).
+ * X-Auto-Response-Suppress, X-Message-Flag, Disposition-Notification-To, then the
+ * PS_INTERNET_HEADERS string properties that no other property maps and that are not MIME
+ * structure fields (`content-*`, `mime-version`).
  * Nothing is generated: a property that is absent gives no field.
  */
 export function headersFromMessage(m: MessageObject): Array<[string, string]> {

@@ -157,7 +157,8 @@ export function transportHeaders(e: MimeEntity): string {
  * - To/Cc/Bcc -> recipient rows (every field, every mailbox) and PidTagDisplayTo/Cc/Bcc.
  * - Reply-To, Disposition-Notification-To, Return-Receipt-To, Subject (prefix split),
  *   Thread-Topic/Index, Date, Message-ID, In-Reply-To, References, Importance & co.,
- *   Sensitivity, Keywords, Content-Language.
+ *   Sensitivity, Keywords, Content-Language, Expires/Expiry-Date, Reply-By,
+ *   X-Auto-Response-Suppress, X-Message-Flag.
  * - PidTagTransportMessageHeaders; every other field (except the skip list) as a
  *   PS_INTERNET_HEADERS named property. The first instance of a field wins.
  * - PidTagMessageFlags = mfRead (imported mail is never mfUnsent); PidTagMessageClass `IPM.Note` if unset.

@@ -5,7 +5,7 @@
  */
 import { Diagnostics, type Diagnostic } from '../errors.js';
 import {
-  type MimeEntity, decodeBody, fieldText, getLastField, parseDate, parseMime,
+  type MimeEntity, decodeBody, decodeCharset, fieldText, getLastField, parseDate, parseMime,
 } from '../mime/index.js';
 import {
   Attachment, AttachMethod, MessageFlags, MessageObject, PidNameContentType, PidTagAttachContentBase,
@@ -16,7 +16,7 @@ import {
   PidTagRenderingPosition, PidTagSubject, PidTagTextAttachmentCharset, PT_UNICODE,
 } from '../mapi/index.js';
 import { type BodySelection, contentId, promoteBody } from './body.js';
-import { decodeHeaderText, decodeText } from './decode.js';
+import { decodeHeaderText } from './decode.js';
 import { attachmentNames } from './filename.js';
 import { promoteHeaders } from './promoteHeaders.js';
 
@@ -46,7 +46,7 @@ const INLINE_IMAGES = new Set(['image/jpeg', 'image/jpg', 'image/pjpeg', 'image/
 function htmlText(sel: BodySelection): string {
   if (!sel.html) return '';
   try {
-    return decodeText(decodeBody(sel.html), sel.html.contentType.params['charset'] ?? 'utf-8').toLowerCase();
+    return decodeCharset(decodeBody(sel.html), sel.html.contentType.params['charset'] ?? 'utf-8').toLowerCase();
   } catch {
     return '';
   }

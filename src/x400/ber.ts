@@ -10,7 +10,8 @@
  */
 import * as asn1js from 'asn1js';
 import { SmimeBridgeError } from '../errors.js';
-import { fromBlock, tagName, type DecodeContext, type Schema } from './schema.js';
+import { fromBlock, type DecodeContext } from './ber-decode.js';
+import { tagName, type Schema } from './schema.js';
 
 /** Limits for decoding untrusted BER. */
 export interface BerLimits {

@@ -28,6 +28,7 @@ export {
 } from './ipm.js';
 export { findCmsObjects, detectKind, type FoundCms, type FoundHeaders } from './find.js';
 export { toInternetMessage, smimeTypeFor } from './to-internet.js';
+export { inspectX400, type Json } from './inspect.js';
 export {
   parseORName,
   formatORName,

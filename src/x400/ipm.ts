@@ -12,7 +12,8 @@ import { ForwardedContentParameters as FCP, InformationObject, IPM as IPMSchema 
 import { concatOid, ID_EP_CONTENT, ID_ET_CONTENT, ID_ET_PKCS7, isOid, splitOid } from './oids.js';
 import { orNameFromAsn, orNameToAsn, type ORName } from './orname.js';
 import { contentTypeToAsn, mtsIdFromAsn, mtsIdToAsn, type MtsIdentifier, type Priority } from './p1.js';
-import { encodeDer, type RawElement, type Rec } from './schema.js';
+import { encodeDer } from './der-encode.js';
+import type { RawElement, Rec } from './schema.js';
 
 /** X.420 ORDescriptor. */
 export interface ORDescriptor {
@@ -215,6 +216,8 @@ interface IpmDecodeOptions extends BerLimits {
   base?: number;
   /** Path prefix (e.g. `MTS-APDU.message.content`). */
   path?: string;
+  /** Strict mode: unknown body parts and heading fields throw instead of being reported. */
+  strict?: boolean;
 }
 
 /**
@@ -227,11 +230,11 @@ export function decodeIpm(ber: Uint8Array, options: IpmDecodeOptions = {}): Ipm 
   const path = `${options.path ? options.path + '.' : ''}InformationObject`;
   const io = decodeBer(InformationObject, ber, path, options, base) as Rec;
   if (!io['ipm']) throw new SmimeBridgeError('X400_STRUCTURE', 'InformationObject is an IPN, not an IPM', { offset: base, asn1Path: `${path}.ipn` });
-  return ipmFromAsn(io['ipm'] as Rec, ber, base, `${path}.ipm`, options, 0);
+  return ipmFromAsn(io['ipm'] as Rec, `${path}.ipm`, options, 0);
 }
 
-function ipmFromAsn(v: Rec, input: Uint8Array, base: number, path: string, options: BerLimits, depth: number): Ipm {
-  const diags = new Diagnostics(false);
+function ipmFromAsn(v: Rec, path: string, options: IpmDecodeOptions, depth: number): Ipm {
+  const diags = new Diagnostics(options.strict ?? false);
   const h = v['heading'] as Rec;
   const thisIpm = h['this-IPM'] as Rec;
   const recips = (k: string) => ((h[k] as Rec[] | undefined) ?? []).map((r) => descFromAsn(r['recipient'] as Rec));
@@ -284,7 +287,7 @@ function ipmFromAsn(v: Rec, input: Uint8Array, base: number, path: string, optio
       const raw = mbp['data'] as RawElement;
       if (depth >= 8) throw new SmimeBridgeError('LIMIT_EXCEEDED', 'forwarded IPMs nested more than 8 deep', { offset: raw.offset, asn1Path: where });
       const inner = decodeBer(IPMSchema, raw.bytes, `${where}.message.data`, options, raw.offset) as Rec;
-      const part: IpmBodyPart = { kind: 'message', index, where, ipm: ipmFromAsn(inner, input, raw.offset, `${where}.message.data`, options, depth + 1) };
+      const part: IpmBodyPart = { kind: 'message', index, where, ipm: ipmFromAsn(inner, `${where}.message.data`, options, depth + 1) };
       const params = mbp['parameters'] as Rec;
       if (params['delivery-time']) part.deliveryTime = params['delivery-time'] as Date;
       ipm.body.push(part);

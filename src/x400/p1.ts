@@ -10,7 +10,8 @@ import { decodeBer, type BerLimits } from './ber.js';
 import { MtsApdu } from './modules.js';
 import { isOid } from './oids.js';
 import { orNameFromAsn, orNameToAsn, validateORName, type ORName } from './orname.js';
-import { encodeDer, type BitStr, type RawElement, type Rec } from './schema.js';
+import { encodeDer } from './der-encode.js';
+import type { BitStr, RawElement, Rec } from './schema.js';
 
 /** X.411 GlobalDomainIdentifier. */
 export interface GlobalDomainId {

@@ -172,3 +172,34 @@ test('an empty message object writes a valid file that reads back with the defau
   assert.equal(r.message.properties.getNumber(T.PidTagMessageFlags), 1);
   assert.deepEqual(r.warnings, []);
 });
+
+test('MS-OXMSG 2.2.2.2: an OLE storage attachment (method 6) is written as a storage with its CLSID, Reserved 4, and read back', () => {
+  const oleClsid = '0003000C-0000-0000-C000-000000000046'; // OLE Package
+  const ole = buildCfb([
+    { path: '\u0001Ole10Native', data: Uint8Array.of(1, 2, 3, 4, 5) },
+    { path: '\u0003ObjInfo', data: Uint8Array.of(0, 3, 4, 0, 0, 0) },
+    { path: 'Inner/Deep', data: new Uint8Array(4500).fill(7) },
+  ], oleClsid, [{ path: 'Inner', clsid: new Uint8Array(16).fill(0x11) }]);
+  const m = new MessageObject();
+  const att = new Attachment();
+  att.properties.set(T.PidTagAttachMethod, 6).set(makeTag(0x3701, PT_OBJECT), ole);
+  m.attachments.push(att);
+  const bytes = writeMsg(m);
+  const r = olefileJson(bytes, `
+import struct
+o = olefile.OleFileIO(sys.argv[1])
+S = '__attach_version1.0_#00000000/__substg1.0_3701000D'
+p = o.openstream('__attach_version1.0_#00000000/__properties_version1.0').read()
+ents = {('%08X' % struct.unpack('<I', p[i:i+4])[0]): p[i+8:i+16].hex() for i in range(8, len(p), 16)}
+print(json.dumps({'clsid': o.getclsid(S), 'inner': o.getclsid(S + '/Inner'), 'native': o.openstream(S + '/\\x01Ole10Native').read().hex(),
+  'deep': len(o.openstream(S + '/Inner/Deep').read()), 'entry': ents.get('3701000D')}))
+`) as { clsid: string; inner: string; native: string; deep: number; entry: string };
+  assert.equal(r.clsid, oleClsid);
+  assert.equal(r.inner, '11111111-1111-1111-1111-111111111111');
+  assert.equal(r.native, '0102030405');
+  assert.equal(r.deep, 4500);
+  assert.equal(r.entry, 'ffffffff04000000');
+  const back = readMsg(bytes, { strict: true }).message.attachments[0]!.properties.get(makeTag(0x3701, PT_OBJECT));
+  assert.ok(back && back.value instanceof Uint8Array);
+  assert.equal(Buffer.compare(Buffer.from(back.value), Buffer.from(ole)), 0);
+});

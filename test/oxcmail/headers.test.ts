@@ -11,9 +11,10 @@ import {
   PidTagRecipientType, PidTagReplyRecipientEntries, PidTagReplyRecipientNames, PidTagRowid, PidTagSearchKey,
   PidTagSenderEmailAddress, PidTagSenderEntryId, PidTagSenderName, PidTagSensitivity,
   PidTagSentRepresentingEmailAddress, PidTagSentRepresentingEntryId, PidTagSentRepresentingName, PidTagSmtpAddress,
-  PidTagSubject, PidTagSubjectPrefix, PidTagTransportMessageHeaders, internetHeader,
+  PidTagSubject, PidTagSubjectPrefix, PidTagTransportMessageHeaders, internetHeader, PidTagExpiryTime, PidTagReplyTime,
+  PidTagAutoResponseSuppress,
 } from '../../src/mapi/index.js';
-import { parseFlatEntryList, parseOneOffEntryId, promoteHeaders, splitSubject } from '../../src/oxcmail/index.js';
+import { PidLidFlagRequest, parseFlatEntryList, parseOneOffEntryId, promoteHeaders, splitSubject } from '../../src/oxcmail/index.js';
 import { hex, mime } from './helpers.js';
 
 function promote(text: string): MessageObject {
@@ -237,4 +238,14 @@ test('MS-OXCMAIL 2.2.3.2.2: an invalid Date is a diagnostic (lenient) or an erro
 test('MS-OXCMAIL 2.2.3.2: encoded-words with literal spaces (common RFC 2047 misuse) are decoded, as Python does', () => {
   const p = promote(`Subject: =?iso-8859-1?Q?Test E-Mail=21?=\n\nx\n`).properties;
   assert.equal(p.getString(PidTagSubject), 'Test E-Mail!');
+});
+
+test('MS-OXCMAIL 2.2.3.2.13-16: Expires, Reply-By, X-Auto-Response-Suppress and X-Message-Flag are promoted', () => {
+  const p = promote(`Expires: Wed, 2 Jan 2030 00:00:00 +0000\nReply-By: Thu, 3 Jan 2030 12:00:00 +0000\nX-Auto-Response-Suppress: DR, OOF, AutoReply\nX-Message-Flag: Follow up\n\nx\n`).properties;
+  assert.equal(p.getTime(PidTagExpiryTime)?.toISOString(), '2030-01-02T00:00:00.000Z');
+  assert.equal(p.getTime(PidTagReplyTime)?.toISOString(), '2030-01-03T12:00:00.000Z');
+  assert.equal(p.getNumber(PidTagAutoResponseSuppress), 0x01 | 0x10 | 0x20);
+  assert.equal(p.getNamedString(PidLidFlagRequest), 'Follow up');
+  assert.equal(p.getNamed(internetHeader('expires')), undefined);
+  assert.equal(promote(`X-Auto-Response-Suppress: All\n\nx\n`).properties.getNumber(PidTagAutoResponseSuppress), -1);
 });

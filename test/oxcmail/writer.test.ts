@@ -29,6 +29,9 @@ Keywords: one, two
 Thread-Index: AQHXyz==
 Disposition-Notification-To: alice@example.com
 X-Mailer: Tester 1.0
+Expires: Wed, 2 Jan 2030 00:00:00 +0000
+X-Auto-Response-Suppress: RN, NRN
+X-Message-Flag: Follow up
 Content-Type: text/plain
 
 body
@@ -65,6 +68,9 @@ test('MS-OXCMAIL 2.1.3.2: Subject, Date, Message-ID, In-Reply-To, References, Im
   assert.equal(h.get('Thread-Index'), 'AQHXyw==');
   assert.equal(h.get('Disposition-Notification-To'), 'alice@example.com');
   assert.equal(h.get('X-Mailer'), 'Tester 1.0');
+  assert.match(h.get('Expires')!, /^Wed, 0?2 Jan 2030 00:00:00 \+0000$/);
+  assert.equal(h.get('X-Auto-Response-Suppress'), 'RN, NRN');
+  assert.equal(h.get('X-Message-Flag'), 'Follow up');
 });
 
 test('MS-OXCMAIL 2.1.3.2: normal importance and sensitivity 0 are omitted', () => {

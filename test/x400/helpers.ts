@@ -90,7 +90,7 @@ export function opensslVerifies(fx: Fixture, bytes: Uint8Array, inform: 'DER' | 
 }
 
 /** The corpus CMS object of an .eml as DER, extracted by OpenSSL (not by us). */
-export function corpusCmsDer(fx: Fixture, emlPath: string): Uint8Array {
+export function corpusCmsDer(emlPath: string): Uint8Array {
   const r = openssl(['cms', '-cmsout', '-inform', 'SMIME', '-in', emlPath, '-outform', 'DER']);
   if (r.status !== 0) throw new Error(r.stderr);
   return new Uint8Array(r.stdout);

@@ -180,10 +180,24 @@ test('unknown body parts are kept raw and reported as X400_UNKNOWN_CONTENT warni
   assert.equal(d.warnings[0]!.code, 'X400_UNKNOWN_CONTENT');
   assert.equal(typeof d.warnings[0]!.location.offset, 'number');
   assert.equal(x.findCmsObjects(bytes).length, 1);
+  assert.throws(() => x.decodeIpm(bytes, { strict: true }), (e: unknown) => e instanceof SmimeBridgeError && e.code === 'X400_UNKNOWN_CONTENT');
 });
 
 test('decodeIpm rejects an IPN with a typed error; encodeIpmForward rejects a non-OID content type', () => {
   const ipn = new Uint8Array(new asn1js.Constructed({ idBlock: ctxTag(1), value: [new asn1js.Set({ value: [] })] }).toBER());
   assert.throws(() => x.decodeIpm(ipn), (e: unknown) => e instanceof SmimeBridgeError && e.code === 'X400_STRUCTURE');
   assert.throws(() => x.encodeIpmForward({ cms, contentType: 'smime' }), SmimeBridgeError);
+});
+
+test('inspectX400 describes envelope, heading, body parts and CMS layers of a P1(22) forward', () => {
+  const p1 = x.encodeP1Message({ content: forward(), contentType: x.BUILTIN_P22, originator, recipients: [bob], contentIdentifier: 'insp' });
+  const j = x.inspectX400(p1) as Record<string, any>;
+  assert.equal(j['kind'], 'p1');
+  assert.equal(j['envelope'].contentType, 22);
+  assert.equal(j['envelope'].contentIdentifier, 'insp');
+  assert.equal(j['envelope'].originator, 'C=GB;A= ;P=Example;O=Org;S=Surname;G=Given');
+  assert.equal(j['ipm'].subject, 'Forwarded: signed report');
+  assert.deepEqual(j['ipm'].body[0].parameters, ['deliveryTime', 'deliveryEnvelope', 'mtsIdentifier']);
+  assert.deepEqual(j['cms'], [{ where: 'MTS-APDU.message.content.InformationObject.ipm.body[0].extended.data', contentType: x.ID_CT_CONTENT_INFO, cmsType: x.ID_SIGNED_DATA, mimeWrapped: false, length: cms.length }]);
+  assert.doesNotThrow(() => JSON.stringify(j));
 });

@@ -2,9 +2,11 @@
 // and section 2 wire notes), plus structures cross-checked with `openssl asn1parse -genconf`.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x from '../../src/x400/index.js';
-import { encodeDer, prim } from '../../src/x400/schema.js';
+import { encodeDer } from '../../src/x400/der-encode.js';
+import { prim } from '../../src/x400/schema.js';
 import { MTSIdentifier } from '../../src/x400/modules.js';
 import { mtsIdToAsn } from '../../src/x400/p1.js';
 import { hex, makeFixture, openssl } from './helpers.js';
@@ -54,9 +56,9 @@ test('X.411 MTSIdentifier DER equals what openssl asn1parse -genconf builds (64 
   const out = join(fx.dir, 'mtsid.der');
   const r = openssl(['asn1parse', '-genconf', p, '-out', out, '-noout']);
   assert.equal(r.status, 0, r.stderr);
-  const theirs = openssl(['base64', '-in', out]).stdout.toString();
+  const theirs = new Uint8Array(readFileSync(out));
   const ours = encodeDer(MTSIdentifier, mtsIdToAsn({ country: 'GB', adminDomain: ' ', localIdentifier: 'abc123' }));
-  assert.equal(Buffer.from(ours).toString('base64'), theirs.replace(/\s/g, ''));
+  assert.equal(hex(ours), hex(theirs));
   assert.equal(hex(ours).slice(0, 20), '6415630B610413024742'.slice(0, 20));
 });
 
@@ -105,3 +107,82 @@ function topLevelEnvelopeTags(p1: Uint8Array): number[] {
   }
   return tags;
 }
+
+// A whole P1 message written independently as an `openssl asn1parse -genconf` description
+// (openssl's ASN1_generate DER-sorts SET members itself).
+const P1_GENCONF = `asn1 = IMPLICIT:0C,SEQUENCE:message
+[message]
+env = SET:env
+content = FORMAT:HEX,OCTETSTRING:3000
+[env]
+ct = OID:1.2.840.113549.1.9.16.1.6
+orig = IMPLICIT:0A,SEQUENCE:orig
+mid = IMPLICIT:4A,SEQUENCE:mtsid
+trace = IMPLICIT:9A,SEQUENCE:trace
+prf = IMPLICIT:2C,SEQUENCE:prfs
+[orig]
+bisa = SEQUENCE:obisa
+[obisa]
+c = EXPLICIT:1A,PRINTABLESTRING:GB
+a = EXPLICIT:2A,PRINTABLESTRING:" "
+p = EXPLICIT:2C,PRINTABLESTRING:Example
+o = IMPLICIT:3C,PRINTABLESTRING:Org
+pn = IMPLICIT:5C,SET:opn
+[opn]
+s = IMPLICIT:0C,PRINTABLESTRING:Surname
+g = IMPLICIT:1C,PRINTABLESTRING:Given
+[mtsid]
+gdi = IMPLICIT:3A,SEQUENCE:gdi
+local = IA5STRING:msg-1
+[gdi]
+c = EXPLICIT:1A,PRINTABLESTRING:GB
+a = EXPLICIT:2A,PRINTABLESTRING:" "
+p = PRINTABLESTRING:Example
+[trace]
+t1 = SEQUENCE:tie
+[tie]
+gdi = IMPLICIT:3A,SEQUENCE:gdi
+dsi = SET:dsi
+[dsi]
+at = IMPLICIT:0C,UTCTIME:250102030405Z
+ra = IMPLICIT:2C,ENUMERATED:0
+[prfs]
+r1 = SET:prf1
+[prf1]
+name = IMPLICIT:0A,SEQUENCE:rcpt
+num = IMPLICIT:0C,INTEGER:1
+ind = IMPLICIT:1C,FORMAT:HEX,BITSTRING:A8
+[rcpt]
+bisa = SEQUENCE:rbisa
+dda = SEQUENCE:rddas
+[rbisa]
+c = EXPLICIT:1A,PRINTABLESTRING:GB
+a = EXPLICIT:2A,PRINTABLESTRING:" "
+p = EXPLICIT:2C,PRINTABLESTRING:Gateway
+[rddas]
+d1 = SEQUENCE:rdda
+[rdda]
+t = PRINTABLESTRING:RFC-822
+v = PRINTABLESTRING:bob(a)example.com
+`;
+
+test('whole P1 message: our DER equals openssl asn1parse -genconf byte for byte, and we decode openssl\'s bytes', () => {
+  const out = join(fx.dir, 'p1-genconf.der');
+  const r = openssl(['asn1parse', '-genconf', fx.write('p1.cnf', P1_GENCONF), '-out', out, '-noout']);
+  assert.equal(r.status, 0, r.stderr);
+  const theirs = new Uint8Array(readFileSync(out));
+  const ours = x.encodeP1Message({
+    content: new Uint8Array([0x30, 0x00]),
+    contentType: x.ID_CT_CONTENT_INFO,
+    originator: x.parseORName('C=GB;A= ;P=Example;O=Org;S=Surname;G=Given'),
+    recipients: [x.orNameFromRfc822('bob@example.com', 'C=GB;A= ;P=Gateway')],
+    messageId: { localIdentifier: 'msg-1' },
+    arrivalTime: new Date(Date.UTC(2025, 0, 2, 3, 4, 5)),
+  });
+  assert.equal(hex(ours), hex(theirs));
+  const d = x.decodeP1Message(theirs);
+  assert.equal(d.messageId.localIdentifier, 'msg-1');
+  assert.equal(x.formatORName(d.originator), 'C=GB;A= ;P=Example;O=Org;S=Surname;G=Given');
+  assert.equal(x.rfc822FromORName(d.recipients[0]!.name), 'bob@example.com');
+  assert.equal(d.trace[0]!.arrivalTime.toISOString(), '2025-01-02T03:04:05.000Z');
+});

@@ -70,7 +70,7 @@ test('corpus .eml (clear-signed multipart/signed) → P1 (id-data) → .eml keep
 });
 
 test('corpus encrypted CMS (alice.env.eml, extracted by openssl) → bare P1 → back → openssl decrypts with Bob.p12', () => {
-  const der = corpusCmsDer(fx, join(TB, 'alice.env.eml'));
+  const der = corpusCmsDer(join(TB, 'alice.env.eml'));
   const c = x.contentFromCms(der);
   assert.equal(c.cmsType, x.ID_ENVELOPED_DATA);
   const p1 = x.encodeP1Message({ content: c.content, contentType: c.contentType, originator, recipients: [recipient] });
