@@ -13,7 +13,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { BatchJob, BatchOutcome, BatchTarget } from './batchConvert.js';
 import { planSources, tempPathFor, workItems, type WorkItem } from './batchPlan.js';
-import { WorkerPool } from './batchPool.js';
+import { NOT_STARTED, WorkerPool } from './batchPool.js';
 import { BatchSummary, ReportWriter, type BatchRecord } from './batchReport.js';
 import { createProgress } from './progress.js';
 
@@ -78,8 +78,11 @@ export async function runBatch(o: BatchOptions): Promise<number> {
       return;
     }
     signal = sig;
-    progress.log(`${sig}: stopping; no new messages are started`);
-    graceTimer = setTimeout(() => void pool.abort(), o.graceMs ?? 5000);
+    pool.drain();
+    const grace = o.graceMs ?? 5000;
+    progress.log(`${sig}: stopping; no new messages are started${grace > 0 ? `, running ones get ${grace / 1000} s to finish` : ''}`);
+    if (grace > 0) graceTimer = setTimeout(() => void pool.abort(), grace);
+    else void pool.abort();
   };
   const sigint = () => onSignal('SIGINT');
   const sigterm = () => onSignal('SIGTERM');
@@ -106,6 +109,7 @@ export async function runBatch(o: BatchOptions): Promise<number> {
       const transfer = item.mboxEntry ? [item.mboxEntry.buffer as ArrayBuffer] : [];
       item.mboxEntry = undefined;
       const outcome: BatchOutcome = await pool.run(job, transfer);
+      if (!outcome.ok && outcome.code === NOT_STARTED) return; // interrupted: not converted, not a failure
       if (!outcome.ok && ABANDONED.has(outcome.code)) await unlink(job.tmp).catch(() => undefined);
       record(item, outcome.ok
         ? { input: item.input, index: item.index, offset: item.offset, output: item.out, status: 'converted', smimeKind: outcome.kind,

@@ -29,6 +29,9 @@ function newWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+/** Outcome code of a job that was never started because the pool was draining or closed. */
+export const NOT_STARTED = 'NOT_STARTED';
+
 interface Slot {
   worker: Worker;
   busy?: { job: BatchJob; resolve: (o: BatchOutcome) => void; timer?: NodeJS.Timeout };
@@ -38,8 +41,9 @@ interface Slot {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly idle: Slot[] = [];
-  private readonly waiting: Array<(s: Slot) => void> = [];
+  private readonly waiting: Array<(s: Slot | undefined) => void> = [];
   private closed = false;
+  private draining = false;
   private outcomes = 0;
   private crashes = 0;
   /**
@@ -56,16 +60,14 @@ export class WorkerPool {
     }
   }
 
-  /** Jobs currently running: their temporary output files are what an abort must delete. */
-  inFlight(): BatchJob[] {
-    return this.slots.flatMap((s) => (s.busy ? [s.busy.job] : []));
-  }
-
   /** Run a job on the next free worker. Resolves with its outcome, never rejects. */
   async run(job: BatchJob, transfer: ArrayBuffer[] = []): Promise<BatchOutcome> {
     const slot = await this.acquire();
-    if (this.closed) return { id: job.id, ok: false, code: 'INTERRUPTED', reason: 'run interrupted before this message started' };
-    if (this.broken) return { id: job.id, ok: false, code: 'WORKER_FAILED', reason: this.broken };
+    if (!slot || this.closed || this.draining || this.broken) {
+      if (slot && !this.closed) this.release(slot);
+      if (this.broken && !this.closed) return { id: job.id, ok: false, code: 'WORKER_FAILED', reason: this.broken };
+      return { id: job.id, ok: false, code: NOT_STARTED, reason: 'run interrupted before this message started' };
+    }
     return new Promise<BatchOutcome>((resolve) => {
       slot.busy = { job, resolve };
       if (this.opts.timeoutMs > 0) {
@@ -77,13 +79,20 @@ export class WorkerPool {
     });
   }
 
+  /** Start no more jobs: queued and later {@link run} calls resolve with code {@link NOT_STARTED}. */
+  drain(): void {
+    this.draining = true;
+    for (const w of this.waiting.splice(0)) w(undefined);
+  }
+
   /** Wait for running jobs, then stop the workers. */
   async close(): Promise<void> {
-    this.closed = true;
+    this.drain(); // not `closed` yet: a crash or timeout of a running job must still settle it
     await Promise.all(this.slots.map((s) => (s.busy ? new Promise<void>((r) => {
       const prev = s.busy!.resolve;
       s.busy!.resolve = (o) => { prev(o); r(); };
     }) : undefined)));
+    this.closed = true;
     await this.terminateAll();
   }
 
@@ -92,11 +101,11 @@ export class WorkerPool {
     this.closed = true;
     const busy = this.slots.filter((s) => s.busy);
     await this.terminateAll();
-    for (const s of busy) this.settle(s, { id: s.busy!.job.id, ok: false, code: 'INTERRUPTED', reason: 'run interrupted while converting this message' });
+    for (const s of busy) this.settle(s, { id: s.busy!.job.id, ok: false, code: 'INTERRUPTED', reason: 'run interrupted while converting this message (an output, if present, is complete)' });
   }
 
   private async terminateAll(): Promise<void> {
-    for (const w of this.waiting.splice(0)) w(this.slots[0]!);
+    for (const w of this.waiting.splice(0)) w(undefined);
     await Promise.all(this.slots.map((s) => {
       s.worker.removeAllListeners();
       s.worker.on('error', () => undefined);
@@ -104,9 +113,11 @@ export class WorkerPool {
     }));
   }
 
-  private acquire(): Promise<Slot> {
+  /** A free worker, or undefined when the pool stopped taking jobs. */
+  private acquire(): Promise<Slot | undefined> {
+    if (this.closed || this.draining || this.broken) return Promise.resolve(undefined);
     const s = this.idle.pop();
-    if (s || this.closed || this.broken) return Promise.resolve(s ?? this.slots[0]!);
+    if (s) return Promise.resolve(s);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -163,7 +174,7 @@ export class WorkerPool {
     void stopped.then(() => {
       if (busy && slot.busy === busy) this.settle(slot, { id: busy.job.id, ok: false, code, reason });
       if (this.broken) {
-        for (const w of this.waiting.splice(0)) w(slot);
+        for (const w of this.waiting.splice(0)) w(undefined);
       } else if (wasBusy) {
         this.release(slot);
       }

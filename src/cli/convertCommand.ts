@@ -29,6 +29,8 @@ options:
   --report FILE      write per-message results as JSON
   --max-size BYTES   largest message converted (default 536870912)
   --timeout SECONDS  time limit per message (default 600; 0 = none)
+  --grace SECONDS    after SIGINT/SIGTERM, time running messages get to finish before the
+                     workers are stopped (default 5; a second signal stops them at once)
   --quiet, -q        no progress display
 
 exit codes: 0 all converted, 1 some failed, 2 usage error, 130/143 interrupted (SIGINT/SIGTERM)
@@ -56,6 +58,7 @@ export async function runConvert(args: string[]): Promise<number> {
       report: { type: 'string' },
       'max-size': { type: 'string' },
       timeout: { type: 'string' },
+      grace: { type: 'string' },
     },
   });
   if (values.help) {
@@ -63,16 +66,18 @@ export async function runConvert(args: string[]): Promise<number> {
     return 0;
   }
   const batch = values.out !== undefined || values.to !== undefined || values.jobs !== undefined || values.report !== undefined
-    || values['max-size'] !== undefined || values.timeout !== undefined;
+    || values['max-size'] !== undefined || values.timeout !== undefined || values.grace !== undefined;
   if (batch) {
     if (values.out === undefined || values.to === undefined) throw new UsageError('batch convert needs --out DIR and --to msg|eml|json');
     if (!TARGETS.has(values.to)) throw new UsageError(`--to must be msg, eml or json, got "${values.to}"`);
     if (positionals.length === 0) throw new UsageError('batch convert needs at least one INPUT (file, folder or mbox)');
     const timeout = positiveInt('--timeout', values.timeout, 0);
+    const grace = positiveInt('--grace', values.grace, 0);
     return runBatch({
       inputs: positionals, outDir: values.out, to: values.to as BatchTarget, force: values.force ?? false, strict: values.strict,
       jobs: positiveInt('--jobs', values.jobs, 1), report: values.report, quiet: values.quiet,
       maxMessageBytes: positiveInt('--max-size', values['max-size'], 1), timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      graceMs: grace === undefined ? undefined : grace * 1000,
     });
   }
   if (positionals.length !== 2) throw new UsageError('convert needs IN and OUT (or INPUT... --out DIR --to FORMAT)');

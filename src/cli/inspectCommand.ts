@@ -4,6 +4,7 @@ import { loadInput } from './io.js';
 import { attachmentSummaries, inspect, renderInspect } from './inspect.js';
 import { PidTagBody, PidTagHtml } from '../mapi/index.js';
 import { UsageError } from './usage.js';
+import { runX400 } from './x400Command.js';
 import { openMessage } from '../secure/index.js';
 import { toInternet } from '../smime/index.js';
 import { describeLayer } from './layers.js';
@@ -15,6 +16,7 @@ export async function runInspect(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('inspect needs exactly one FILE');
   const file = positionals[0]!;
+  if (/\.(p1|ipm|ber|x400)$/i.test(file)) return runX400(['inspect', file]); // X.400 BER files (issue 5 item 5)
   const input = await loadInput(file, { strict: values.strict });
   const report = inspect(file, input);
   if (report.smime.kind !== 'none') {

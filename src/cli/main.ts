@@ -10,6 +10,7 @@ import { runConvert } from './convertCommand.js';
 import { runInspect } from './inspectCommand.js';
 import { runDemo } from './demo.js';
 import { runExtract } from './extract.js';
+import { runX400 } from './x400Command.js';
 import { runDecrypt, runEncrypt, runSign, runVerify } from './cryptoCommands.js';
 
 type Command = (args: string[]) => Promise<number>;
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   decrypt: runDecrypt,
   sign: runSign,
   encrypt: runEncrypt,
+  x400: runX400,
 };
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -101,15 +101,18 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
     const chunk = new Uint8Array(chunkSize);
     let fileOffset = 0; // file offset of the current entry's first byte
     let index = 0;
-    let first = true; // the current entry is the text before the first `From ` line, if any
+    let first = true; // the current entry is the first: a message, or text before the first `From ` line
+    let firstIsMessage: boolean | undefined; // decided before the first entry's start is dropped
     let skipping = false; // the current entry exceeds max: its bytes are dropped as they come
     let skippedBytes = 0;
     let scanFrom = 0; // where to resume looking for `\nFrom `
     // Emit the current entry made of `skippedBytes` dropped bytes plus q[0..n).
     const entry = (n: number): MboxItem | undefined => {
       const size = skippedBytes + n;
+      const isMessage = !first || (firstIsMessage ?? (n >= 5 && fromAt(q.buf, 0)));
+      if (n > max) skipping = true; // complete in one read, yet over the limit
       let item: MboxItem | undefined;
-      if (first && !(size >= 5 && !skipping && fromAt(q.buf, 0))) {
+      if (!isMessage) {
         // RFC 4155 section 2: the file begins with a From line; text before it is no message.
         if (skipping || !isBlank(q.buf.subarray(0, n))) item = { index: 0, offset: 0, size, preamble: true };
         q.drop(n);
@@ -134,9 +137,9 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
         if (item) yield item;
       }
       // 2. An entry that outgrew the limit: keep only a tail that may hold the start of `\nFrom `.
-      if (q.len > max) {
+      if (q.len > Math.max(max, 5)) {
         const dropN = q.len - 5;
-        if (first && !skipping && fromAt(q.buf, 0)) first = false;
+        if (first && !skipping) firstIsMessage = fromAt(q.buf, 0);
         skipping = true;
         q.drop(dropN);
         skippedBytes += dropN;

@@ -19,6 +19,12 @@ usage:
                     [--encrypt CERT]... -o OUT.eml|OUT.msg
   smime-bridge encrypt FILE --cert PEM... [--cipher aes-256-cbc|aes-128-cbc|aes-256-gcm]
                     [--key-transport oaep|pkcs1] -o OUT.eml|OUT.msg
+  smime-bridge x400 wrap IN -o OUT.p1 [--mime-wrapper] [--originator OR] [--recipient OR]...
+                                                CMS object (or S/MIME entity) as X.400 P1 content (RFC 3855 2.2/2.4)
+  smime-bridge x400 forward IN -o OUT.p1|OUT.ipm [same options] [--subject S]
+                                                CMS object as a forwarded IPMS body part (RFC 3855 2.3)
+  smime-bridge x400 unwrap IN.p1|IN.ipm -o OUT.eml|OUT.msg|OUT.p7m
+  smime-bridge x400 inspect IN.p1|IN.ipm        envelope, heading, body parts, CMS objects (JSON)
   smime-bridge demo [DIR]                       convert every sample in DIR (default samples/) and back
   smime-bridge help                             this text
 

@@ -13,7 +13,7 @@ import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
 import { toArrayBuffer } from './bytes.js';
 import { matchesIssuerSerial, matchesSki } from './certs.js';
-import { type BerLimits, octetsOf } from './der.js';
+import { type BerLimits, guardAsync, octetsOf } from './der.js';
 import { CURVE_BITS, aesKeyUnwrap, resolveKari, sharedInfo, x963Kdf } from './kari.js';
 import { type PrivateKey, certMatchesKey, importPrivateKey, parseCertificate } from './keys.js';
 import { OID, hashNameOf, oidName } from './oids.js';
@@ -161,6 +161,10 @@ function unwrappersFor(env: Enveloped, key: PrivateKey, cert: pkijs.Certificate 
  * `CMS_UNSUPPORTED_ALGORITHM`, `CMS_MALFORMED` / `CMS_TRUNCATED` for bad input.
  */
 export async function decryptEnvelopedData(der: Uint8Array, recipient: Recipient, opts: DecryptOptions = {}): Promise<Uint8Array> {
+  return guardAsync('EnvelopedData', () => decryptImpl(der, recipient, opts));
+}
+
+async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptOptions): Promise<Uint8Array> {
   const ci = readContentInfo(der, opts.limits);
   const env = readEnveloped(ci);
   const spec = parseCipher(env.algorithm.algorithmId, env.algorithm.algorithmParams, 'encryptedContentInfo.contentEncryptionAlgorithm');

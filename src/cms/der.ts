@@ -97,7 +97,13 @@ export function parseBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): a
   for (let i = end; i < b.length; i++) {
     if (b[i] !== 0) throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${b.length - end} bytes after the end of the encoding`, { offset: end });
   }
-  const res = asn1js.fromBER(toArrayBuffer(b.subarray(0, end)));
+  let res: ReturnType<typeof asn1js.fromBER>;
+  try {
+    res = asn1js.fromBER(toArrayBuffer(b.subarray(0, end)));
+  } catch (e) {
+    // asn1js throws plain Errors for some bad primitive contents (e.g. a GeneralizedTime)
+    throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { offset: 0 }, { cause: e });
+  }
   if (res.offset === -1) {
     throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${res.result.error || 'undecodable BER'}`, { offset: 0 });
   }
@@ -147,4 +153,27 @@ export function octetsOf(v: asn1js.AsnType | undefined): Uint8Array {
 /** DER encoding of an asn1js value as bytes. */
 export function encodeDer(v: { toBER(sizeOnly?: boolean): ArrayBuffer }): Uint8Array {
   return new Uint8Array(v.toBER(false));
+}
+
+/**
+ * Run `fn` and turn any exception that is not a {@link SmimeBridgeError} (a library's TypeError on
+ * a structure it did not expect) into `CMS_MALFORMED`, so bad input never escapes untyped.
+ */
+export async function guardAsync<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof SmimeBridgeError) throw e;
+    throw new SmimeBridgeError('CMS_MALFORMED', `${what}: unexpected structure (${e instanceof Error ? e.message : String(e)})`, {}, { cause: e });
+  }
+}
+
+/** Synchronous {@link guardAsync}. */
+export function guard<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SmimeBridgeError) throw e;
+    throw new SmimeBridgeError('CMS_MALFORMED', `${what}: unexpected structure (${e instanceof Error ? e.message : String(e)})`, {}, { cause: e });
+  }
 }

@@ -76,11 +76,6 @@ function subkeys(key: Uint8Array): Uint8Array[] {
   return out;
 }
 
-function rotl(x: number, n: number): number {
-  n &= 31;
-  return n === 0 ? x >>> 0 : ((x << n) | (x >>> (32 - n))) >>> 0;
-}
-
 function permute64(hi: number, lo: number, table: number[]): [number, number] {
   let oh = 0;
   let ol = 0;
@@ -99,22 +94,60 @@ const FP: number[] = (() => {
   return fp;
 })();
 
+/**
+ * A 64-bit permutation as 8 byte-indexed lookup tables: out = OR of table[i][byte i]. Built once
+ * from the bit tables above, so each permutation costs 16 lookups instead of 64 bit moves.
+ */
+function byteTables(table: number[]): Uint32Array[] {
+  const out: Uint32Array[] = [];
+  for (let i = 0; i < 8; i++) {
+    const t = new Uint32Array(512);
+    for (let v = 0; v < 256; v++) {
+      const hi = i < 4 ? (v << (24 - 8 * i)) >>> 0 : 0;
+      const lo = i >= 4 ? (v << (24 - 8 * (i - 4))) >>> 0 : 0;
+      const [oh, ol] = permute64(hi, lo, table);
+      t[2 * v] = oh;
+      t[2 * v + 1] = ol;
+    }
+    out.push(t);
+  }
+  return out;
+}
+const IP_T = byteTables(IP);
+const FP_T = byteTables(FP);
+
+function permuteFast(hi: number, lo: number, t: Uint32Array[]): [number, number] {
+  let oh = 0;
+  let ol = 0;
+  for (let i = 0; i < 8; i++) {
+    const v = (i < 4 ? hi >>> (24 - 8 * i) : lo >>> (24 - 8 * (i - 4))) & 0xff;
+    oh |= t[i]![2 * v]!;
+    ol |= t[i]![2 * v + 1]!;
+  }
+  return [oh >>> 0, ol >>> 0];
+}
+
 /** One DES block operation with the given (already ordered) round keys. */
 function desBlock(hi: number, lo: number, ks: Uint8Array[]): [number, number] {
-  let [l, r] = permute64(hi, lo, IP);
+  let [l, r] = permuteFast(hi, lo, IP_T);
+  const s0 = SP[0]!, s1 = SP[1]!, s2 = SP[2]!, s3 = SP[3]!, s4 = SP[4]!, s5 = SP[5]!, s6 = SP[6]!, s7 = SP[7]!;
   for (let round = 0; round < 16; round++) {
     const k = ks[round]!;
-    let f = 0;
-    // E expansion (FIPS 46-3 E table): chunk i = bits 4i .. 4i+5 (1-based, cyclic)
-    for (let i = 0; i < 8; i++) {
-      const chunk = (rotl(r, (4 * i - 1 + 32) % 32) >>> 26) & 63;
-      f |= SP[i]![chunk ^ k[i]!]!;
-    }
+    // E expansion (FIPS 46-3 E table): chunk i = bits 4i .. 4i+5 (1-based, cyclic) = rotl(r, 4i-1) >>> 26
+    const f =
+      s0[(((r << 31) | (r >>> 1)) >>> 26) ^ k[0]!]! |
+      s1[(((r << 3) | (r >>> 29)) >>> 26) ^ k[1]!]! |
+      s2[(((r << 7) | (r >>> 25)) >>> 26) ^ k[2]!]! |
+      s3[(((r << 11) | (r >>> 21)) >>> 26) ^ k[3]!]! |
+      s4[(((r << 15) | (r >>> 17)) >>> 26) ^ k[4]!]! |
+      s5[(((r << 19) | (r >>> 13)) >>> 26) ^ k[5]!]! |
+      s6[(((r << 23) | (r >>> 9)) >>> 26) ^ k[6]!]! |
+      s7[(((r << 27) | (r >>> 5)) >>> 26) ^ k[7]!]!;
     const nl = r;
     r = (l ^ f) >>> 0;
     l = nl;
   }
-  return permute64(r, l, FP);
+  return permuteFast(r, l, FP_T);
 }
 
 /** A keyed DES-EDE3 (or single DES) block cipher. */

@@ -46,6 +46,9 @@ async function ktri(cert: pkijs.Certificate, cek: Uint8Array, transport: 'RSA-OA
   const pub = cert.subjectPublicKeyInfo.parsedKey;
   if (!(pub instanceof pkijs.RSAPublicKey)) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'RSA recipient certificate has no readable RSA key');
   const parts = { n: bytesToBigInt(new Uint8Array(pub.modulus.valueBlock.valueHexView)), e: bytesToBigInt(new Uint8Array(pub.publicExponent.valueBlock.valueHexView)) };
+  // bound the bigint work a hostile certificate could ask for
+  const bits = parts.n.toString(2).length;
+  if (bits < 1024 || bits > 16384 || parts.e > 1n << 64n) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `RSA recipient key of ${bits} bits (1024..16384 supported)`);
   let alg: pkijs.AlgorithmIdentifier;
   let enc: Uint8Array;
   if (transport === 'RSAES-PKCS1-v1_5') {

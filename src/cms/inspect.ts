@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toHex } from './bytes.js';
 import { dnToString, emailsOf, matchesIssuerSerial, matchesSki, subjectOf } from './certs.js';
-import { type BerLimits, octetsOf } from './der.js';
+import { type BerLimits, guard, octetsOf } from './der.js';
 import { OID, oidName } from './oids.js';
 import { readContentInfo, readEnveloped, readSignedData } from './structure.js';
 
@@ -128,6 +128,10 @@ function describeRecipient(ri: pkijs.RecipientInfo): RecipientSummary {
  * (both with the byte offset or ASN.1 path).
  */
 export function inspectCms(der: Uint8Array, limits: BerLimits = {}): CmsInfo {
+  return guard('ContentInfo', () => inspectImpl(der, limits));
+}
+
+function inspectImpl(der: Uint8Array, limits: BerLimits): CmsInfo {
   const ci = readContentInfo(der, limits);
   const info: CmsInfo = { contentType: oidName(ci.contentType), contentTypeOid: ci.contentType };
   if (ci.contentType === OID.signedData) {

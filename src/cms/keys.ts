@@ -14,7 +14,7 @@ import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
 import { base64Decode, bytesEqual, bytesToBigInt, concatBytes, ctEqual, toArrayBuffer } from './bytes.js';
 import { emailsOf, isCa } from './certs.js';
-import { encodeDer, fromSchema, octetsOf, parseBer } from './der.js';
+import { encodeDer, fromSchema, guardAsync, octetsOf, parseBer } from './der.js';
 import { ensureEngine } from './engine.js';
 import { OID, curveFromParams, curveOidOf, hashNameOf, oidName } from './oids.js';
 import { bmpPassword, pbeDecrypt, pkcs12Kdf, type PbeLimits } from './pbe.js';
@@ -43,10 +43,12 @@ export interface PemBlock {
   headers?: Record<string, string>;
 }
 
-/** Limits for key loading. */
+/** Limits (and, for PKCS#12, a selection) for key loading. */
 export interface KeyLoadLimits extends PbeLimits {
   /** Maximum number of PEM blocks / PKCS#12 bags read (default 1000). */
   maxItems?: number;
+  /** PKCS#12: pick the key whose friendlyName (RFC 7292 4.2, "alias" in Java keystores) is this. */
+  friendlyName?: string;
 }
 
 /** Parse every `-----BEGIN X-----` ... `-----END X-----` block of `text` (RFC 7468). */
@@ -268,6 +270,15 @@ function looksLike(der: Uint8Array): 'pkcs8' | 'encrypted-pkcs8' | 'pkcs1' | 'se
  * one gives `CMS_BAD_PASSWORD`.
  */
 export async function loadPrivateKey(pemOrDer: string | Uint8Array, password?: string, limits: KeyLoadLimits = {}): Promise<PrivateKey> {
+  try {
+    return await loadPrivateKeyImpl(pemOrDer, password, limits);
+  } catch (e) {
+    if (e instanceof SmimeBridgeError) throw e;
+    throw new SmimeBridgeError('CMS_KEY_MALFORMED', `unreadable private key (${e instanceof Error ? e.message : String(e)})`, {}, { cause: e });
+  }
+}
+
+async function loadPrivateKeyImpl(pemOrDer: string | Uint8Array, password: string | undefined, limits: KeyLoadLimits): Promise<PrivateKey> {
   ensureEngine();
   const text = asText(pemOrDer);
   let der: Uint8Array;
@@ -321,6 +332,12 @@ export interface Pkcs12Contents {
 }
 
 const LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
+const FRIENDLY_NAME = '1.2.840.113549.1.9.20';
+
+function friendlyName(attrs: pkijs.Attribute[] | undefined): string | undefined {
+  const v = attrs?.find((x) => x.type === FRIENDLY_NAME)?.values[0] as { valueBlock?: { value?: unknown } } | undefined;
+  return typeof v?.valueBlock?.value === 'string' ? v.valueBlock.value : undefined;
+}
 
 function localKeyId(attrs: pkijs.Attribute[] | undefined): Uint8Array | undefined {
   const a = attrs?.find((x) => x.type === LOCAL_KEY_ID);
@@ -348,6 +365,10 @@ export function certMatchesKey(cert: pkijs.Certificate, key: PrivateKey): boolea
  * without a key → `CMS_KEY_MALFORMED`.
  */
 export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyLoadLimits = {}): Promise<Pkcs12Contents> {
+  return guardAsync('PFX', () => loadPkcs12Impl(der, password, limits));
+}
+
+async function loadPkcs12Impl(der: Uint8Array, password: string, limits: KeyLoadLimits): Promise<Pkcs12Contents> {
   ensureEngine();
   const maxItems = limits.maxItems ?? 1000;
   const pfx = fromSchema(() => new pkijs.PFX({ schema: parseBer(der, {}, 'PFX') }), 'PFX');
@@ -404,7 +425,7 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
     bags.push(...sc.safeBags);
     if (bags.length > maxItems) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${maxItems} PKCS#12 bags`, { asn1Path: where });
   }
-  const keys: { key: PrivateKey; id?: Uint8Array }[] = [];
+  const keys: { key: PrivateKey; id?: Uint8Array; name?: string }[] = [];
   const skipped: SmimeBridgeError[] = [];
   const certs: { cert: pkijs.Certificate; id?: Uint8Array }[] = [];
   for (const [i, bag] of bags.entries()) {
@@ -412,7 +433,7 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
     if (bag.bagId === OID.keyBag) {
       const pki = bag.bagValue as pkijs.PrivateKeyInfo;
       try {
-        keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema())), id: localKeyId(bag.bagAttributes) });
+        keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema())), id: localKeyId(bag.bagAttributes), name: friendlyName(bag.bagAttributes) });
       } catch (e) {
         if (!(e instanceof SmimeBridgeError && e.code === 'CMS_UNSUPPORTED_ALGORITHM')) throw e;
         skipped.push(e);
@@ -431,7 +452,7 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
         }
         throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: where }, { cause: e });
       }
-      keys.push({ key, id: localKeyId(bag.bagAttributes) });
+      keys.push({ key, id: localKeyId(bag.bagAttributes), name: friendlyName(bag.bagAttributes) });
     } else if (bag.bagId === OID.certBag) {
       const cb = bag.bagValue as pkijs.CertBag;
       if (cb.certId !== OID.x509Certificate) continue;
@@ -439,7 +460,9 @@ export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyL
       certs.push({ cert, id: localKeyId(bag.bagAttributes) });
     }
   }
-  const first = keys[0];
+  const wanted = limits.friendlyName;
+  const first = wanted === undefined ? keys[0] : keys.find((k) => k.name === wanted);
+  if (!first && wanted !== undefined) throw new SmimeBridgeError('CMS_KEY_MALFORMED', `PKCS#12 file holds no usable key named "${wanted}"`, { asn1Path: 'PFX' });
   if (!first && skipped[0]) throw skipped[0];
   if (!first) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'PKCS#12 file holds no private key', { asn1Path: 'PFX' });
   let own = first.id ? certs.find((c) => c.id && bytesEqual(c.id, first.id!)) : undefined;

@@ -17,7 +17,7 @@ import { cbcDecryptAny, parseCipher, type CipherSpec } from './symmetric.js';
 
 /** Limits for password-based key derivation. */
 export interface PbeLimits {
-  /** Maximum iteration count accepted (default 1,000,000 for PKCS#12 KDF, 10,000,000 for PBKDF2). */
+  /** Maximum iteration count accepted (default 1,000,000 for the PKCS#12 KDF, 5,000,000 for PBKDF2). */
   maxIterations?: number;
 }
 
@@ -118,7 +118,7 @@ export async function pbeDecrypt(
     if (!(items[0] instanceof asn1js.OctetString)) malformed('PBKDF2 salt', where);
     const salt = octetsOf(items[0]);
     const iterations = intOf(items[1], where + '.iterationCount');
-    if (iterations > (limits.maxIterations ?? 10_000_000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `PBKDF2 iteration count ${iterations}`, { asn1Path: where });
+    if (iterations > (limits.maxIterations ?? 5_000_000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `PBKDF2 iteration count ${iterations}`, { asn1Path: where });
     let prf: HashName = 'SHA-1';
     for (const it of items.slice(2)) {
       if (it instanceof asn1js.Sequence) {

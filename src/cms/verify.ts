@@ -16,7 +16,7 @@ import { bytesEqual, lfToCrlf, toArrayBuffer } from './bytes.js';
 import { type ChainResult, buildChain, validAt } from './chain.js';
 import { allowsEmailSigning, emailsOf, issuerOf, serialHexOf, subjectOf } from './certs.js';
 import { parseCertificate } from './keys.js';
-import { type BerLimits, octetsOf } from './der.js';
+import { type BerLimits, guardAsync, octetsOf } from './der.js';
 import { certsOf, findSignerCert, signingTimeOf } from './inspect.js';
 import { OID, hashNameOf, oidName } from './oids.js';
 import { isSupportedKey, resolveSignature, verifyWithSpki } from './pubkey.js';
@@ -131,6 +131,10 @@ function chainValid(chain: ChainResult, t: Date): boolean {
  * content is missing); bad signatures are results.
  */
 export async function verifySignedData(der: Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  return guardAsync('SignedData', () => verifyImpl(der, opts));
+}
+
+async function verifyImpl(der: Uint8Array, opts: VerifyOptions): Promise<VerifyReport> {
   const ci = readContentInfo(der, opts.limits);
   const sd = readSignedData(ci);
   const eContentType = sd.encapContentInfo.eContentType;

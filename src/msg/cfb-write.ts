@@ -1,17 +1,20 @@
 /**
- * Compound File Binary writer for .msg files: the `cfb` package (SheetJS) builds the container;
- * this module only fixes what a .msg needs and the package does differently:
+ * Compound File Binary writer for .msg files: the `cfb` package (SheetJS) builds the container
+ * (header, FAT, mini stream, sectors); this module fixes what a .msg needs and the package does
+ * differently, by post-processing the directory it wrote:
  *
  * - `cfb` always adds a marker stream `\u0001Sh33tJ5` to the root (its `seed_cfb` runs on every
- *   write and has no option to skip it). After writing, the marker's directory entry is unlinked
- *   from the root's sibling tree and cleared, and its mini sector freed (MS-CFB 2.6.1 unused
- *   entry: all zero, sibling and child ids NOSTREAM).
+ *   write and has no option to skip it). The marker's entry is cleared (MS-CFB 2.6.1 unused entry:
+ *   all zero, ids NOSTREAM), left out of the root's tree, and its mini sector freed.
+ * - `cfb` links siblings as a right-leaning chain sorted case-sensitively; every storage's
+ *   siblings are re-linked as a balanced red-black tree in MS-CFB 2.6.4 order (length, then
+ *   upper-case compare).
  * - Zero-length streams get starting sector ENDOFCHAIN (MS-CFB 2.6.3), not 0.
  *
- * Output is deterministic: `cfb` writes zero timestamps and sorts entries by name.
+ * Output is deterministic: `cfb` writes zero timestamps and sorts entries by path.
  */
 import CFB from 'cfb';
-import { SmimeBridgeError } from '../errors.js';
+import { Diagnostics, SmimeBridgeError } from '../errors.js';
 import { CfbReader, ENDOFCHAIN, FREESECT, NOSTREAM } from './cfb-read.js';
 import { MAX_CFB_NAME, guidToBytes } from './layout.js';
 
@@ -70,28 +73,34 @@ export function buildCfb(streams: CfbStreamSpec[], rootClsid: string | Uint8Arra
   return fixUp(bytes);
 }
 
-/** Remove the marker stream and set ENDOFCHAIN as start of empty streams (see module comment). */
+/** MS-CFB 2.6.4: siblings are ordered by name length, then by upper-cased UTF-16 code units. */
+export function compareCfbNames(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  const ua = a.toUpperCase();
+  const ub = b.toUpperCase();
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
+}
+
+/**
+ * Post-process cfb's output (see the module comment): drop the marker stream, give empty streams
+ * ENDOFCHAIN, and rebuild every storage's sibling tree as a balanced red-black tree in MS-CFB
+ * 2.6.4 order (cfb links siblings as a right-leaning chain, sorted case-sensitively).
+ */
 function fixUp(bytes: Uint8Array): Uint8Array {
-  const r = new CfbReader(bytes, undefined);
+  const r = new CfbReader(bytes, new Diagnostics(true)); // our own output must parse without a single warning
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const ss = r.sectorSize;
-  const all = r.entries.filter((e): e is NonNullable<typeof e> => e !== undefined);
-  for (const e of all) {
-    if (e.type === 2 && e.size === 0) dv.setUint32(r.entryOffset(e.id) + 116, ENDOFCHAIN, true);
+  for (const e of r.entries) {
+    if (e && e.type === 2 && e.size === 0) dv.setUint32(r.entryOffset(e.id) + 116, ENDOFCHAIN, true);
   }
   const marker = r.root.children.get(MARKER.toUpperCase());
-  if (!marker) return bytes;
-  const mOff = r.entryOffset(marker.id);
-  const mLeft = dv.getUint32(mOff + 68, true);
-  const mRight = dv.getUint32(mOff + 72, true);
-  if (mLeft !== NOSTREAM) throw new SmimeBridgeError('MSG_CFB_MALFORMED', 'unexpected layout from the cfb package: marker stream has a left sibling');
-  // Unlink: whoever points at the marker (root child or a sibling's left/right) now points at its right sibling.
-  const total = r.directorySectors.length * (ss / 128);
-  for (let id = 0; id < total; id++) {
-    const off = r.entryOffset(id);
-    for (const field of [68, 72, 76]) if (dv.getUint32(off + field, true) === marker.id) dv.setUint32(off + field, mRight, true);
+  for (const e of r.entries) {
+    if (!e || e.type === 2) continue;
+    const kids = [...e.children.values()].filter((c) => c !== marker).sort((a, b) => compareCfbNames(a.name, b.name));
+    dv.setUint32(r.entryOffset(e.id) + 76, linkTree(r, dv, kids), true);
   }
-  // Free its mini sectors and clear their bytes.
+  if (!marker) return bytes;
+  // Free the marker's mini sectors and clear their bytes.
   const { mini, sectors } = r.sectorsOf(marker);
   if (mini) {
     for (const ms of sectors) {
@@ -102,9 +111,32 @@ function fixUp(bytes: Uint8Array): Uint8Array {
     }
   }
   // MS-CFB 2.6.1: an unused entry is all zero except the three ids, which are NOSTREAM.
+  const mOff = r.entryOffset(marker.id);
   bytes.fill(0, mOff, mOff + 128);
   dv.setUint32(mOff + 68, NOSTREAM, true);
   dv.setUint32(mOff + 72, NOSTREAM, true);
   dv.setUint32(mOff + 76, NOSTREAM, true);
   return bytes;
+}
+
+/**
+ * Link sorted siblings as a balanced binary search tree and colour it (MS-CFB 2.6.4): splitting
+ * at the middle puts every leaf on the last two levels, so colouring the last level red (when it
+ * is not full) and everything else black satisfies the red-black rules. Returns the root id.
+ */
+function linkTree(r: CfbReader, dv: DataView, kids: { id: number }[]): number {
+  const n = kids.length;
+  if (n === 0) return NOSTREAM;
+  const h = Math.floor(Math.log2(n)); // depth of the last level
+  const perfect = n === 2 ** (h + 1) - 1;
+  const build = (lo: number, hi: number, depth: number): number => {
+    if (lo > hi) return NOSTREAM;
+    const mid = (lo + hi) >> 1;
+    const off = r.entryOffset(kids[mid]!.id);
+    dv.setUint32(off + 68, build(lo, mid - 1, depth + 1), true);
+    dv.setUint32(off + 72, build(mid + 1, hi, depth + 1), true);
+    dv.setUint8(off + 67, !perfect && depth === h ? 0 : 1); // 0 red, 1 black
+    return kids[mid]!.id;
+  };
+  return build(0, n - 1, 0);
 }

@@ -3,6 +3,7 @@
  * heading, body parts and the CMS objects found, with O/R names in string form, times in ISO 8601
  * and byte strings as lengths. Built only from the decoders of this folder.
  */
+import { SmimeBridgeError } from '../errors.js';
 import type { BerLimits } from './ber.js';
 import { detectKind, findCmsObjects } from './find.js';
 import { decodeIpm, type Ipm, type ORDescriptor } from './ipm.js';
@@ -77,7 +78,7 @@ export function inspectX400(ber: Uint8Array, kind?: 'p1' | 'ipm', limits?: BerLi
   try {
     cms = findCmsObjects(ber, k, limits).map((f) => ({ where: f.where, contentType: f.contentType, cmsType: f.cmsType ?? null, mimeWrapped: f.mimeWrapped, length: f.cms.length }));
   } catch (e) {
-    if (!(e instanceof Error && 'code' in e && (e as { code: string }).code === 'X400_UNKNOWN_CONTENT')) throw e;
+    if (!(e instanceof SmimeBridgeError && e.code === 'X400_UNKNOWN_CONTENT')) throw e;
   }
   out['cms'] = cms;
   return out;

@@ -59,6 +59,10 @@ test('core folders (src/{mime,mapi,oxcmail,smime,msg,cms,x400,secure}) use no no
   assert.deepEqual(offenders, [], `Node-only code in browser-safe folders:\n${offenders.join('\n')}`);
 });
 
+test('Debian Chromium is installed at /usr/bin/chromium (the browser test needs it; no download, no silent skip)', () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\``);
+});
+
 describe('in Chromium (playwright-core, /usr/bin/chromium)', { timeout: 90_000 }, () => {
   let dir = '';
   let bundle: PageBundle | undefined;
@@ -71,7 +75,7 @@ describe('in Chromium (playwright-core, /usr/bin/chromium)', { timeout: 90_000 }
     dir = mkdtempSync(join(tmpdir(), 'smime-bridge-browser-'));
     bundle = await bundlePage('test/browser/page-entry.ts', dir);
     const html = join(dir, 'index.html');
-    writeFileSync(html, '<!doctype html><meta charset="utf-8"><title>smime-bridge browser test</title><script type="module" src="/page.js"></script>\n');
+    writeFileSync(html, '<!doctype html><meta charset="utf-8"><title>smime-bridge browser test</title><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>\n');
     const routes = new Map<string, Route>([
       ['/', { file: html, type: 'text/html; charset=utf-8' }],
       ['/page.js', { file: bundle.file, type: 'text/javascript; charset=utf-8' }],
@@ -85,7 +89,7 @@ describe('in Chromium (playwright-core, /usr/bin/chromium)', { timeout: 90_000 }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()}`); });
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()} (${m.location().url})`); });
     await page.goto(`${server.origin}/`);
     await page.waitForFunction(() => 'smimeBridgeBrowserTest' in globalThis, undefined, { timeout: 20_000 })
       .catch((e: unknown) => { throw new Error(`the page script did not start: ${String(e)}\n${pageErrors.join('\n')}`); });
@@ -129,13 +133,23 @@ describe('in Chromium (playwright-core, /usr/bin/chromium)', { timeout: 90_000 }
   });
 
   test('RFC 8551 3.5 clear-signed corpus message (signer certificate inside): every signer valid in the page, as OpenSSL says', () => {
-    assert.equal(entry(FILES.clearSigned).signatureOnly, 'ok');
+    const e = entry(FILES.clearSigned) as ManifestEntry & { cmsDetail?: { certificateCount?: number } };
+    assert.equal(e.signatureOnly, 'ok');
+    assert.ok((e.cmsDetail?.certificateCount ?? 0) >= 1, 'the signer certificate must travel inside the message');
     assert.ok(result);
     const v = result.clearSigned;
     assert.deepEqual(v.layers, ['clear-signed']);
     assert.ok(v.signers.length > 0, 'no signer reported');
     assert.ok(v.signers.every((s) => s.signatureValid), JSON.stringify(v.signers));
     assert.equal(v.allValid, true);
+  });
+
+  test('RFC 8550 chain building in the page: the clear-signed message chains to TestCA.pem, as `openssl cms -verify -CAfile` agrees', () => {
+    const theirs = openssl(['cms', '-verify', '-CAfile', corpusPath(FILES.trustAnchor), '-in', corpusPath(FILES.clearSigned), '-out', '/dev/null']);
+    assert.equal(theirs.status, 0, `openssl: ${theirs.stderr}`);
+    assert.ok(result);
+    assert.ok(result.clearSigned.signers.every((s) => s.trusted), JSON.stringify(result.clearSigned.signers));
+    assert.equal(result.clearSigned.allValidAndTrusted, true);
   });
 
   test('a tampered copy (one byte of the signed body changed) is reported invalid in the page, and OpenSSL rejects it too', () => {

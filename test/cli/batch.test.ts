@@ -233,6 +233,14 @@ test('batch never overwrites an existing output without --force (exit 1, reason 
   assert.equal(r.status, 0, r.stderr);
   assert.match(readFileSync(join(out, 'one.json'), 'utf8'), /plain 1/, 'the sentinel was replaced by the conversion');
   assert.deepEqual(files(out), ['one.json', 'two.json']);
+  // Two inputs that would write the same output: the second fails instead of replacing the first.
+  mkdirSync(join(src, 'other'));
+  writeFileSync(join(src, 'other', 'one.eml'), plain(3));
+  const out2 = join(t.dir, 'out-clash');
+  r = runCli(['convert', join(src, 'one.eml'), join(src, 'other', 'one.eml'), '--out', out2, '--to', 'json', '--force']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /other[/\\]one\.eml: OUTPUT_EXISTS: output .*one\.json is also the output of .*ow[/\\]one\.eml/);
+  assert.match(readFileSync(join(out2, 'one.json'), 'utf8'), /plain 1/);
 });
 
 test('batch usage errors exit 2', () => {
@@ -249,9 +257,9 @@ const compiled = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)
 const source = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** Start a batch, send `signals` once the first output appears; resolve with exit status and output listing. */
-function interruptedRun(box: string, out: string, signals: NodeJS.Signals[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function interruptedRun(box: string, out: string, signals: NodeJS.Signals[], extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const argv = existsSync(compiled) ? [compiled] : ['--import', 'tsx', source];
-  const child = spawn(process.execPath, [...argv, 'convert', box, '--out', out, '--to', 'msg', '--jobs', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...argv, 'convert', box, '--out', out, '--to', 'msg', '--jobs', '2', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
@@ -300,11 +308,20 @@ test('SIGINT stops the run: exit 130, summary printed, no temporary or partial o
   assert.ok(n > 0 && n < 2000, `interrupted part way (${n} outputs)`);
 });
 
-test('SIGTERM twice aborts the workers at once: exit 143, their temporary files deleted, every output complete', async () => {
+test('SIGTERM with --grace 0 aborts the running workers at once: exit 143, their temporary files deleted, every output complete', async () => {
   const out = join(t.dir, 'out-term');
-  const r = await interruptedRun(bigMbox(), out, ['SIGTERM', 'SIGTERM']);
+  const r = await interruptedRun(bigMbox(), out, ['SIGTERM'], ['--grace', '0', '--report', join(t.dir, 'term.json')]);
   assert.equal(r.code, 143, r.stderr);
   assert.match(r.stdout, /interrupted by SIGTERM/);
   const n = assertNoPartialOutput(out);
   assert.ok(n > 0 && n < 2000, `interrupted part way (${n} outputs)`);
+  // The report is complete JSON; every output present is one it lists as converted, or one whose
+  // worker was stopped between its atomic rename and reporting back (INTERRUPTED).
+  const report = JSON.parse(readFileSync(join(t.dir, 'term.json'), 'utf8')) as { messages: Array<{ status: string; code?: string; output?: string }>; summary: { interrupted: string } };
+  assert.equal(report.summary.interrupted, 'SIGTERM');
+  const converted = report.messages.filter((m) => m.status === 'converted').map((m) => relative(out, m.output!));
+  const interrupted = report.messages.filter((m) => m.code === 'INTERRUPTED').map((m) => relative(out, m.output!));
+  const present = new Set(files(out));
+  for (const c of converted) assert.ok(present.has(c), `${c} reported converted and present`);
+  for (const p of present) assert.ok(converted.includes(p) || interrupted.includes(p), `${p} is in the report`);
 });

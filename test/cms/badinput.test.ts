@@ -1,11 +1,11 @@
 /** Bad input to the CMS layer: typed errors, never TypeError/RangeError, never a hang (RFC 5652 structures, X.690 encodings). */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { SmimeBridgeError } from '../../src/errors.js';
-import { decryptEnvelopedData, inspectCms, loadPrivateKey, verifySignedData } from '../../src/cms/index.js';
+import { decryptEnvelopedData, inspectCms, loadPkcs12, loadPrivateKey, verifySignedData } from '../../src/cms/index.js';
 import type { PrivateKey } from '../../src/cms/index.js';
 import { MIME_CRLF, type Pki, makePki, openssl, u8 } from './helpers.js';
 
@@ -78,7 +78,7 @@ test('single-byte mutations of a SignedData give a result or a SmimeBridgeError 
         if (!typed(e)) throw e;
       }
     }),
-    { numRuns: 60 },
+    { numRuns: 100 },
   );
 });
 
@@ -94,6 +94,44 @@ test('single-byte mutations of an EnvelopedData give the content or a SmimeBridg
       }
     }),
     { numRuns: 40 },
+  );
+});
+
+test('a first byte turned into a GeneralizedTime tag (0x30^0x28) is CMS_MALFORMED, not a library Error', async () => {
+  const m = signed.slice();
+  m[0] ^= 40;
+  await assert.rejects(verifySignedData(m, {}), { code: 'CMS_MALFORMED' });
+  assert.throws(() => inspectCms(m), { code: 'CMS_MALFORMED' });
+});
+
+test('single-byte mutations of a PKCS#12 file give CMS_BAD_PASSWORD or another SmimeBridgeError, never a crash', async () => {
+  const out = join(pki.dir, 'fuzz.p12');
+  openssl(['pkcs12', '-export', '-in', pki.rsa.cert, '-inkey', pki.rsa.key, '-passout', 'pass:pw', '-iter', '1', '-out', out]);
+  const p12 = u8(readFileSync(out));
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: p12.length - 1 }), fc.integer({ min: 1, max: 255 }), async (i, x) => {
+      const m = p12.slice();
+      m[i] ^= x;
+      try {
+        await loadPkcs12(m, 'pw');
+      } catch (e) {
+        if (!typed(e)) throw e;
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('random bytes given to loadPrivateKey give CMS_KEY_MALFORMED (or another SmimeBridgeError)', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (b) => {
+      try {
+        await loadPrivateKey(b);
+      } catch (e) {
+        if (!typed(e)) throw e;
+      }
+    }),
+    { numRuns: 200 },
   );
 });
 

@@ -233,6 +233,13 @@ test('corpus: simple-java-mail PKCS#12 with RC2-40 bags and legacy encrypted PEM
   await assert.rejects(loadPrivateKey(readFileSync(base + 'smime_test_user.key', 'latin1'), 'wrong'), { code: 'CMS_BAD_PASSWORD' });
 });
 
+test('corpus: the simple-java-mail keystore alias smime_test_user_alias_rsa is selected by friendlyName', async () => {
+  const base = CORPUS + 'simple-java-mail/modules/simple-java-mail/src/test/resources/pkcs12/';
+  const p = await loadPkcs12(u8(readFileSync(base + 'smime_keystore.pkcs12')), 'letmein', { friendlyName: 'smime_test_user_alias_rsa' });
+  assert.equal(p.key.type, 'rsa');
+  await assert.rejects(loadPkcs12(u8(readFileSync(base + 'smime_keystore.pkcs12')), 'letmein', { friendlyName: 'no-such-alias' }), { code: 'CMS_KEY_MALFORMED' });
+});
+
 test('corpus: Bob cannot decrypt a message encrypted to Fran (CMS_NO_RECIPIENT)', async () => {
   const fran = 'thunderbird-smime/mailnews/test/data/smime-interop/fran-oaep_ossl.env';
   const bob = await identity('thunderbird-smime', 'thunderbird-smime/mailnews/test/data/smime/Bob.p12');

@@ -50,10 +50,29 @@ export function makePki(): Pki {
     openssl(['x509', '-req', '-in', p(`${name}.csr`), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p(`${name}.pem`), '-days', '365', '-extfile', p(`${name}.ext`)]);
     return { key: p(`${name}.key`), cert: p(`${name}.pem`), keyPem: readFileSync(p(`${name}.key`), 'latin1'), certPem: readFileSync(p(`${name}.pem`), 'latin1') };
   };
-  const rsa = user('rsauser', ['-newkey', 'rsa:2048'], 'digitalSignature,keyEncipherment');
-  const rsa2 = user('other', ['-newkey', 'rsa:2048'], 'digitalSignature,keyEncipherment');
-  const ec = user('ecuser', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'digitalSignature,keyAgreement');
-  return { dir, caPem: p('ca.pem'), caKey: p('ca.key'), rsa, rsa2, ec, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // users are made on first use: key generation is the slow part of these tests
+  const lazy = <T>(make: () => T) => {
+    let v: T | undefined;
+    return () => (v ??= make());
+  };
+  const rsa = lazy(() => user('rsauser', ['-newkey', 'rsa:2048'], 'digitalSignature,keyEncipherment'));
+  const rsa2 = lazy(() => user('other', ['-newkey', 'rsa:2048'], 'digitalSignature,keyEncipherment'));
+  const ec = lazy(() => user('ecuser', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'digitalSignature,keyAgreement'));
+  return {
+    dir,
+    caPem: p('ca.pem'),
+    caKey: p('ca.key'),
+    get rsa() {
+      return rsa();
+    },
+    get rsa2() {
+      return rsa2();
+    },
+    get ec() {
+      return ec();
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A small MIME entity with CRLF line ends. */

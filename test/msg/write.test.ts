@@ -203,3 +203,40 @@ print(json.dumps({'clsid': o.getclsid(S), 'inner': o.getclsid(S + '/Inner'), 'na
   assert.ok(back && back.value instanceof Uint8Array);
   assert.equal(Buffer.compare(Buffer.from(back.value), Buffer.from(ole)), 0);
 });
+
+test('MS-CFB 2.6.4: every storage\'s siblings form a red-black tree ordered by length, then upper-case name (checked in Python)', () => {
+  const m = sampleMessage();
+  const att = new Attachment();
+  // "_x" sorts before "ax" by raw code units but after it by upper-case compare ('A' < '_').
+  const ole = buildCfb([{ path: '_x', data: Uint8Array.of(1) }, { path: 'ax', data: Uint8Array.of(2) }, { path: 'AY', data: Uint8Array.of(3) }], '00000000-0000-0000-0000-000000000000');
+  att.properties.set(T.PidTagAttachMethod, 6).set(makeTag(0x3701, PT_OBJECT), ole);
+  m.attachments.push(att);
+  const r = olefileJson(writeMsg(m), `
+o = olefile.OleFileIO(sys.argv[1], raise_defects=olefile.DEFECT_INCORRECT)
+d = o.direntries
+NOSTREAM = 0xFFFFFFFF
+problems = []
+key = lambda name: (len(name), name.upper())
+def check(sid, depth_black, path):
+    # returns black height of the subtree, collects in-order names
+    if sid == NOSTREAM: return 1, []
+    e = d[sid]
+    lb, ln = check(e.sid_left, 0, path)
+    rb, rn = check(e.sid_right, 0, path)
+    if lb != rb: problems.append('black height differs under %r in %s' % (e.name, path))
+    for c in (e.sid_left, e.sid_right):
+        if c != NOSTREAM and e.color == 0 and d[c].color == 0: problems.append('red-red at %r in %s' % (e.name, path))
+    return lb + (1 if e.color == 1 else 0), ln + [e.name] + rn
+count = 0
+for e in d:
+    if e is None or e.entry_type not in (1, 5): continue
+    if e.sid_child == NOSTREAM: continue
+    if d[e.sid_child].color != 1: problems.append('tree root of %r is red' % e.name)
+    _, names = check(e.sid_child, 0, e.name)
+    if [key(n) for n in names] != sorted(key(n) for n in names): problems.append('order in %r: %r' % (e.name, names))
+    count += 1
+print(json.dumps({'problems': problems, 'storages': count}))
+`) as { problems: string[]; storages: number };
+  assert.ok(r.storages >= 8);
+  assert.deepEqual(r.problems, []);
+});
