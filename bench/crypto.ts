@@ -5,7 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import type { BenchKeys, Generated } from './inputs.js';
-import { runChild, runProcess } from './proc.js';
+import { join } from 'node:path';
+import { CLI, runChild, runProcess } from './proc.js';
+import { OUT_DIR } from './inputs.js';
 import { alternate, mb } from './stats.js';
 import type { Row } from './report.js';
 
@@ -13,39 +15,75 @@ function check(what: string, r: { status: number | null; stderr: string }): void
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
 }
 
-/** Verify a clear-signed message: one row. */
-export async function benchVerify(g: Generated, keys: BenchKeys, rounds: number, target: boolean): Promise<Row> {
+/** Verify a clear-signed message: the in-process row, and the whole-process row when `cli`. */
+export async function benchVerify(g: Generated, keys: BenchKeys, rounds: number, target: boolean, cli: boolean): Promise<Row[]> {
   const rss: number[] = [];
+  const cliRss: number[] = [];
   const s = await alternate(rounds, [
     { name: 'peer', run: () => { const r = runProcess('openssl', ['cms', '-verify', '-in', g.eml, '-CAfile', keys.cert, '-out', '/dev/null']); check('openssl cms -verify', r); return r.ms; } },
     { name: 'ours', run: () => { const r = runChild('verify', { input: g.eml, cert: keys.cert }); rss.push(r.maxRssMB); return r.ms; } },
+    ...(cli ? [{ name: 'cli', run: () => { const r = runProcess(process.execPath, [CLI, 'verify', g.eml, '--ca', keys.cert]); check('smime-bridge verify', r); cliRss.push(r.maxRssMB); return r.ms; } }] : []),
   ]);
-  return {
+  const input = `generated ${g.shape === 'big' ? 'one big attachment' : 'many small parts'}, ${mb(g.bytes)}`;
+  const rows: Row[] = [{
     bench: 'verify (clear-signed, detached)',
-    input: `generated ${g.shape === 'big' ? 'one big attachment' : 'many small parts'}, ${mb(g.bytes)}`,
+    input,
     ours: { label: 'parseMime+verifySignedData (child)', samples: s.get('ours')! },
     peer: { label: 'openssl cms -verify (whole process)', samples: s.get('peer')! },
     kind: 'within',
     target: target ? 1.5 : undefined,
     note: `peak RSS ours ${Math.max(...rss).toFixed(0)} MiB`,
-  };
+  }];
+  if (cli) {
+    rows.push({
+      bench: 'verify (whole processes)', input,
+      ours: { label: 'smime-bridge verify --ca (whole process)', samples: s.get('cli')! },
+      peer: { label: 'openssl cms -verify (whole process)', samples: s.get('peer')! },
+      kind: 'within',
+      note: `peak RSS ours ${Math.max(...cliRss).toFixed(0)} MiB`,
+    });
+  }
+  return rows;
 }
 
-/** Decrypt an enveloped message (RSA key transport, AES-256-CBC): one row. */
-export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number, target: boolean): Promise<Row> {
+/** Decrypt an enveloped message (RSA key transport, AES-256-CBC): in-process row, and whole-process row when `cli`. */
+export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number, target: boolean, cli: boolean): Promise<Row[]> {
   const rss: number[] = [];
+  const cliRss: number[] = [];
   const expectBytes = statSync(g.content).size;
+  const cliOut = join(OUT_DIR, 'large', 'decrypted.eml');
+  // Pre-flight: a contender that fails is reported as failed (with its error), not timed.
+  let oursError: string | undefined;
+  try { runChild('decrypt', { input: g.eml, cert: keys.cert, key: keys.key, expectBytes }); } catch (e) { oursError = (e as Error).message; }
+  let cliError: string | undefined;
+  if (cli) {
+    const r = runProcess(process.execPath, [CLI, 'decrypt', g.eml, '--key', keys.key, '--cert', keys.cert, '-o', cliOut, '--force']);
+    if (r.status !== 0) cliError = r.stderr.trim().split('\n')[0];
+  }
   const s = await alternate(rounds, [
     { name: 'peer', run: () => { const r = runProcess('openssl', ['cms', '-decrypt', '-in', g.eml, '-recip', keys.cert, '-inkey', keys.key, '-out', '/dev/null']); check('openssl cms -decrypt', r); return r.ms; } },
-    { name: 'ours', run: () => { const r = runChild('decrypt', { input: g.eml, cert: keys.cert, key: keys.key, expectBytes }); rss.push(r.maxRssMB); return r.ms; } },
+    ...(oursError ? [] : [{ name: 'ours', run: () => { const r = runChild('decrypt', { input: g.eml, cert: keys.cert, key: keys.key, expectBytes }); rss.push(r.maxRssMB); return r.ms; } }]),
+    ...(cli && !cliError ? [{ name: 'cli', run: () => { const r = runProcess(process.execPath, [CLI, 'decrypt', g.eml, '--key', keys.key, '--cert', keys.cert, '-o', cliOut, '--force']); check('smime-bridge decrypt', r); cliRss.push(r.maxRssMB); return r.ms; } }] : []),
   ]);
-  return {
+  const input = `generated ${g.shape === 'big' ? 'one big attachment' : 'many small parts'}, ${mb(g.bytes)}`;
+  const rows: Row[] = [{
     bench: 'decrypt (EnvelopedData, RSA + AES-256-CBC)',
-    input: `generated ${g.shape === 'big' ? 'one big attachment' : 'many small parts'}, ${mb(g.bytes)}`,
-    ours: { label: 'parseMime+decryptEnvelopedData (child)', samples: s.get('ours')! },
+    input,
+    ours: { label: 'parseMime+decryptEnvelopedData (child)', samples: s.get('ours') ?? [] },
     peer: { label: 'openssl cms -decrypt (whole process)', samples: s.get('peer')! },
     kind: 'within',
     target: target ? 1.5 : undefined,
-    note: `peak RSS ours ${Math.max(...rss).toFixed(0)} MiB`,
-  };
+    extraMet: oursError ? false : undefined,
+    note: oursError ? `FAILED: ${oursError}` : `peak RSS ours ${Math.max(...rss).toFixed(0)} MiB`,
+  }];
+  if (cli) {
+    rows.push({
+      bench: 'decrypt (whole processes)', input,
+      ours: { label: 'smime-bridge decrypt -o OUT.eml (whole process)', samples: s.get('cli') ?? [] },
+      peer: { label: 'openssl cms -decrypt (whole process)', samples: s.get('peer')! },
+      kind: 'within',
+      note: cliError ? `FAILED: ${cliError}` : `peak RSS ours ${Math.max(...cliRss).toFixed(0)} MiB; ours also writes the decrypted .eml`,
+    });
+  }
+  return rows;
 }

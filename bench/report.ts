@@ -43,6 +43,7 @@ export function metOf(r: Row): boolean | undefined {
 
 function ratioText(r: Row): string {
   const x = ratioOf(r);
+  if (!Number.isFinite(x)) return 'failed';
   return r.kind === 'faster' ? `${x.toFixed(2)}x faster` : `${x.toFixed(2)}x the reference`;
 }
 

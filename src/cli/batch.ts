@@ -11,6 +11,7 @@
  */
 import { mkdir, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { SmimeBridgeError } from '../errors.js';
 import type { BatchJob, BatchOutcome, BatchTarget } from './batchConvert.js';
 import { planSources, tempPathFor, workItems, type WorkItem } from './batchPlan.js';
 import { NOT_STARTED, WorkerPool } from './batchPool.js';
@@ -55,7 +56,11 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   const strict = o.strict ?? false;
   const maxMessageBytes = o.maxMessageBytes ?? 512 * 1024 * 1024;
   const plan = await planSources(o.inputs, o.outDir);
-  await mkdir(o.outDir, { recursive: true });
+  try {
+    await mkdir(o.outDir, { recursive: true });
+  } catch (e) {
+    throw new SmimeBridgeError('IO_ERROR', `cannot create output folder ${o.outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 
   const summary = new BatchSummary();
   const report = o.report ? new ReportWriter(o.report) : undefined;

@@ -10,9 +10,9 @@
 import { link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
-import { PidTagAttachDataBinary } from '../mapi/index.js';
-import { cmsContentType, recognizeMessage, type SmimeKind } from '../smime/index.js';
-import { loadBytes, renderOutput } from './io.js';
+import { PidTagAttachDataBinary, type MessageObject } from '../mapi/index.js';
+import { cmsContentType, recognizeMessage, toMessage, type SmimeKind } from '../smime/index.js';
+import { loadBytes, renderOutput, type LoadedInput } from './io.js';
 import { mboxMessageContent } from './mbox.js';
 
 /** Output formats of the batch command. */
@@ -48,13 +48,14 @@ export async function convertJob(job: BatchJob): Promise<BatchOutcome> {
     if (!job.force && await exists(job.out)) {
       throw new SmimeBridgeError('OUTPUT_EXISTS', `${job.out} exists (use --force to overwrite)`);
     }
-    let bytes: Uint8Array;
+    let input: LoadedInput;
     if (job.mboxEntry) {
-      bytes = mboxMessageContent(job.mboxEntry);
+      // Internet mail by definition (RFC 4155); the From line is already gone, so no sniffing.
+      const internet = toMessage(mboxMessageContent(job.mboxEntry), { strict: job.strict });
+      input = { format: 'eml', message: internet.message, internet, warnings: internet.warnings };
     } else {
-      bytes = await readInput(job.path!, job.maxInputBytes);
+      input = loadBytes(job.formatName, await readInput(job.path!, job.maxInputBytes), { strict: job.strict });
     }
-    const input = loadBytes(job.formatName, bytes, { strict: job.strict });
     const kind = input.internet ? input.internet.classification.kind : recognizeMessage(input.message).kind;
     if (job.strict) checkCmsPayload(input.message, kind);
     const out = renderOutput(`x.${job.to}`, input.message, { strict: job.strict });
@@ -82,7 +83,7 @@ function oneLine(s: string): string {
  * Strict mode: an opaque-signed or encrypted message must carry a CMS ContentInfo (RFC 5652
  * section 3) in its one attachment (MS-OXOSMIME 2.2.2 item 4), not just some bytes.
  */
-function checkCmsPayload(m: import('../mapi/index.js').MessageObject, kind: SmimeKind): void {
+function checkCmsPayload(m: MessageObject, kind: SmimeKind): void {
   if (kind !== 'opaque-or-encrypted') return;
   const data = m.attachments[0]?.properties.getBinary(PidTagAttachDataBinary);
   if (!data || !cmsContentType(data)) {

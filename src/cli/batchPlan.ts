@@ -21,6 +21,11 @@ export interface SourceFile {
   rel: string;
   size: number;
   mbox: boolean;
+  /**
+   * Another input differs only by extension (`x.eml` beside `x.msg`): the output keeps the input's
+   * extension (`x.eml.msg`, `x.msg.msg`) so that neither replaces the other.
+   */
+  keepExtension?: boolean;
 }
 
 /** A problem with an input found while planning (missing file, unreadable folder). */
@@ -48,6 +53,13 @@ export async function planSources(inputs: string[], outDir: string): Promise<Sou
       files.push({ path: input, rel: basename(input), size: s.size, mbox: extname(input).toLowerCase() === '.mbox' });
     }
   }
+  const stems = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    if (f.mbox) continue;
+    const key = stripExtension(f.rel);
+    stems.set(key, [...(stems.get(key) ?? []), f]);
+  }
+  for (const group of stems.values()) if (group.length > 1) for (const f of group) f.keepExtension = true;
   return { files, problems, totalBytes: files.reduce((n, f) => n + f.size, 0) };
 }
 
@@ -101,10 +113,17 @@ export interface WorkItem {
 /** Options of {@link workItems}. */
 export interface WorkItemOptions { outDir: string; to: BatchTarget; maxMessageBytes: number }
 
-/** Output path of a file: its relative path under `outDir`, extension replaced by the target's. */
-export function outputPathFor(outDir: string, rel: string, to: BatchTarget): string {
+function stripExtension(rel: string): string {
   const ext = extname(rel);
-  return join(outDir, `${ext ? rel.slice(0, -ext.length) : rel}.${to}`);
+  return ext ? rel.slice(0, -ext.length) : rel;
+}
+
+/**
+ * Output path of a file: its relative path under `outDir`, extension replaced by the target's
+ * (or kept, followed by the target's, when `keepExtension`).
+ */
+export function outputPathFor(outDir: string, rel: string, to: BatchTarget, keepExtension = false): string {
+  return join(outDir, `${keepExtension ? rel : stripExtension(rel)}.${to}`);
 }
 
 /** Output path of message `index` (1-based) of an mbox at `rel`. */
@@ -135,7 +154,7 @@ export async function* workItems(plan: SourcePlan, opts: WorkItemOptions): Async
   }
   for (const f of plan.files) {
     if (!f.mbox) {
-      const item: WorkItem = { label: f.path, input: f.path, out: outputPathFor(opts.outDir, f.rel, opts.to), size: f.size, path: f.path, formatName: f.path };
+      const item: WorkItem = { label: f.path, input: f.path, out: outputPathFor(opts.outDir, f.rel, opts.to, f.keepExtension), size: f.size, path: f.path, formatName: f.path };
       if (f.size > opts.maxMessageBytes) item.problem = { code: 'LIMIT_EXCEEDED', reason: `${f.size} bytes, more than the limit of ${opts.maxMessageBytes} (--max-size)` };
       yield claim(item);
       continue;

@@ -18,7 +18,7 @@ export const BATCH_HELP = `usage:
 
 INPUT: files (.eml, .msg, .json, .mbox), folders (searched recursively for those) and mbox files
 (RFC 4155; message N of box.mbox becomes DIR/box/00000N.<to>). Output names mirror the input
-paths relative to the folder given.
+paths relative to the folder given; x.eml beside x.msg become x.eml.<to> and x.msg.<to>.
 
 options:
   --out DIR          output folder (created if needed)
@@ -44,6 +44,7 @@ function positiveInt(name: string, v: string | undefined, min: number): number |
   return Number(v);
 }
 
+/** Run `convert` with its arguments (after the word `convert`); resolves to the exit code. */
 export async function runConvert(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,

@@ -23,7 +23,11 @@ export interface MboxItem {
    * the message is larger than `maxMessageBytes` (its bytes were skipped, not held).
    */
   bytes?: Uint8Array;
-  /** True for text before the first `From ` line (not a message by RFC 4155; reported as one). */
+  /**
+   * True for text before the first `From ` line that does not look like a message (RFC 4155
+   * section 2; reported, not converted). A file that starts with a header field instead of a
+   * `From ` line counts as a message (a single message saved as .mbox).
+   */
   preamble?: boolean;
 }
 
@@ -109,7 +113,7 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
     // Emit the current entry made of `skippedBytes` dropped bytes plus q[0..n).
     const entry = (n: number): MboxItem | undefined => {
       const size = skippedBytes + n;
-      const isMessage = !first || (firstIsMessage ?? (n >= 5 && fromAt(q.buf, 0)));
+      const isMessage = !first || (firstIsMessage ?? startsMessage(q.buf.subarray(0, Math.min(n, 1000))));
       if (n > max) skipping = true; // complete in one read, yet over the limit
       let item: MboxItem | undefined;
       if (!isMessage) {
@@ -139,7 +143,7 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
       // 2. An entry that outgrew the limit: keep only a tail that may hold the start of `\nFrom `.
       if (q.len > Math.max(max, 5)) {
         const dropN = q.len - 5;
-        if (first && !skipping) firstIsMessage = fromAt(q.buf, 0);
+        if (first && !skipping) firstIsMessage = startsMessage(q.buf.subarray(0, Math.min(q.len, 1000)));
         skipping = true;
         q.drop(dropN);
         skippedBytes += dropN;
@@ -159,6 +163,19 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Does the first entry start a message? Yes at a `From ` line; also when the file starts right
+ * away with a header field (`Name: value`, RFC 5322 section 2.2): many tools save a single
+ * message under .mbox without the `From ` line, and that is one message, not junk.
+ */
+function startsMessage(b: Uint8Array): boolean {
+  if (b.length >= 5 && fromAt(b, 0)) return true;
+  let i = 0;
+  // RFC 5322 section 3.6.8: field-name = 1*ftext (printable US-ASCII except ":"), then ":".
+  while (i < b.length && b[i]! >= 33 && b[i]! <= 126 && b[i] !== 0x3a) i++;
+  return i > 0 && i < b.length && b[i] === 0x3a;
 }
 
 function isBlank(b: Uint8Array): boolean {

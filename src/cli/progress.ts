@@ -86,7 +86,8 @@ function barProgress(opts: ProgressOptions): Progress {
   return {
     update,
     log: (line) => multi.log(`${line}\n`),
-    stop: (c) => { update(c); multi.stop(); },
+    // A final redraw flushes logged lines still buffered (cli-progress prints them on redraw only).
+    stop: (c) => { update(c); multi.update(); multi.stop(); },
   };
 }
 

@@ -84,9 +84,12 @@ export class CfbReader {
   miniFatSectors: number[] = [];
   /** Sector numbers holding the mini stream, in chain order. */
   miniStreamSectors: number[] = [];
+  /** Bytes that stream reads may still allocate (see readChain). */
+  private budget: number;
 
   constructor(readonly bytes: Uint8Array, readonly diag: Diagnostics = new Diagnostics(false), limits: CfbLimits = {}) {
     const b = bytes;
+    this.budget = 2 * b.length + (1 << 16);
     // MS-CFB 2.2 Compound File Header
     if (b.length < 512) fail(`file of ${b.length} bytes is shorter than a CFB header (512)`, 0);
     for (let i = 0; i < 8; i++) if (b[i] !== SIGNATURE[i]) fail('not a compound file (header signature D0CF11E0A1B11AE1 missing)', 0);
@@ -272,6 +275,12 @@ export class CfbReader {
   private readChain(start: number, size: number, fat: Uint32Array, unit: number, count: number,
     offsetOf: (s: number) => number, src: Uint8Array, path: string): { data: Uint8Array; sectors: number[] } {
     const need = Math.ceil(size / unit);
+    // Valid files never share sectors between streams, so all streams together hold at most the
+    // file (twice, counting the mini stream and its streams). Shared chains cannot multiply memory.
+    if (size > this.budget) {
+      throw new SmimeBridgeError('LIMIT_EXCEEDED', `streams read so far exceed twice the file size; ${size} more bytes refused (shared sector chains?)`, { streamPath: path });
+    }
+    this.budget -= size;
     if (need > count + 1) fail(`stream of ${size} bytes needs ${need} sectors of ${unit} bytes, the file has ${count}`, undefined, path);
     const out = new Uint8Array(size);
     const sectors: number[] = [];

@@ -238,11 +238,10 @@ function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, pare
     }
   }
   // Code page for PT_STRING8 (MS-OXMSG 2.1.3): PidTagInternetCodepage, then PidTagMessageCodepage, then the parent's.
-  let cp = parentCp;
   const cpOf = (id: number) => entries.find((e) => e.tag === makeTag(id, PT_LONG))?.value.getInt32(0, true);
   const cpInternet = cpOf(0x3fde);
   const cpMessage = cpOf(0x3ffd);
-  cp = cpInternet ?? cpMessage ?? parentCp;
+  const cp = cpInternet ?? cpMessage ?? parentCp;
   const fallbackCp = cpMessage !== undefined && cpMessage !== cp ? cpMessage : 1252;
 
   const seen = new Set<number>();
@@ -272,19 +271,15 @@ function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, pare
     const tag = parseInt(m[1]! + m[2]!, 16) >>> 0;
     const type = tag & 0xffff;
     if (seen.has(tag) || type & MV_FLAG || !isVariableLength(type) || type === PT_OBJECT) continue;
-    if (tag >>> 16 >= 0x8000 && !ctx.names.has((tag >>> 16) - 0x8000)) continue;
-    if (bagHas(bag, tag)) continue;
+    if (tag >>> 16 >= 0x8000) {
+      const named = ctx.names.get((tag >>> 16) - 0x8000);
+      if (!named || bag.getNamed(named)) continue;
+    } else if (bag.has(tag)) continue;
     ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', 'stream has no entry in the property stream; read anyway', { streamPath: child.path });
     const value = readValue(ctx, storage, { tag, flags: 6, value: new DataView(new ArrayBuffer(8)), offset: -1 }, type, cp, fallbackCp, where, streamsUsed);
     if (value !== undefined) putProperty(ctx, bag, tag >>> 16, type, value, undefined, where, tagHex(tag));
   }
   return cp;
-}
-
-function bagHas(bag: PropertyBag, tag: number): boolean {
-  const id = tag >>> 16;
-  for (const p of bag) if (p.key.kind === 'tag' && p.key.id === id) return true;
-  return false;
 }
 
 function putProperty(ctx: Ctx, bag: PropertyBag, id: number, type: number, value: PropValue, flags: number | undefined, where: string, label: string): void {

@@ -39,7 +39,9 @@ export function decompressRtf(data: Uint8Array, maxSize = 64 * 1024 * 1024): Uin
   const dict = new Uint8Array(4096);
   for (let i = 0; i < PREBUF.length; i++) dict[i] = PREBUF.charCodeAt(i);
   let wp = PREBUF.length;
-  const out = new Uint8Array(rawSize);
+  // A 2-byte reference yields at most 17 bytes: never allocate more than the input can produce.
+  const limit = Math.min(rawSize, (end - 16) * 9);
+  const out = new Uint8Array(limit);
   let o = 0;
   let p = 16;
   outer: while (p < end) {
@@ -48,7 +50,7 @@ export function decompressRtf(data: Uint8Array, maxSize = 64 * 1024 * 1024): Uin
       if (p >= end) break outer;
       if ((control & (1 << bit)) === 0) {
         const b = data[p++]!;
-        if (o >= rawSize) break outer;
+        if (o >= limit) break outer;
         out[o++] = b;
         dict[wp] = b;
         wp = (wp + 1) & 4095;
@@ -61,7 +63,7 @@ export function decompressRtf(data: Uint8Array, maxSize = 64 * 1024 * 1024): Uin
         if (offset === wp) break outer; // MS-OXRTFCP 2.1.3.1.4: end of compressed data
         for (let i = 0; i < length; i++) {
           const b = dict[(offset + i) & 4095]!;
-          if (o >= rawSize) break outer;
+          if (o >= limit) break outer;
           out[o++] = b;
           dict[wp] = b;
           wp = (wp + 1) & 4095;
@@ -69,7 +71,7 @@ export function decompressRtf(data: Uint8Array, maxSize = 64 * 1024 * 1024): Uin
       }
     }
   }
-  return o === rawSize ? out : out.slice(0, o);
+  return o === limit ? out : out.slice(0, o);
 }
 
 /** True when the RTF declares encapsulated HTML (`\fromhtml1`, MS-OXRTFEX 2.1.3.1). */

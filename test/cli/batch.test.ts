@@ -198,6 +198,9 @@ test('batch folder -> eml: nested subfolders of .eml, .msg, .json and mbox; outp
   writeFileSync(join(src, 'top.eml'), envelope(1, signedEntities[0]!));
   writeFileSync(join(src, 'a', 'plain.eml'), plain(2));
   writeFileSync(join(src, 'a', 'notes.txt'), 'not a message');
+  // x.eml beside x.json: both keep their extension in the output name instead of clashing
+  writeFileSync(join(src, 'a', 'x.eml'), plain(6));
+  writeFileSync(join(src, 'a', 'x.json'), stringifyMessage(toMessage(plain(7)).message));
   // a .msg and a .json input, made in-process by the library
   writeFileSync(join(src, 'a', 'b', 'signed.msg'), writeMsg(toMessage(envelope(1, signedEntities[0]!)).message));
   writeFileSync(join(src, 'a', 'b', 'secret.json'), stringifyMessage(toMessage(envelope(3, encryptedEntities[0]!)).message));
@@ -206,8 +209,10 @@ test('batch folder -> eml: nested subfolders of .eml, .msg, .json and mbox; outp
   const out = join(t.dir, 'out-tree');
   const r = runCli(['convert', src, '--out', out, '--to', 'eml', '--jobs', '2']);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(files(out), ['a/b/secret.eml', 'a/b/signed.eml', 'a/b/small/000001.eml', 'a/b/small/000002.eml', 'a/plain.eml', 'top.eml']);
-  assert.match(r.stdout, /converted 6 \(clear-signed 3, opaque-or-encrypted 1, none 2\), failed 0/);
+  assert.deepEqual(files(out), ['a/b/secret.eml', 'a/b/signed.eml', 'a/b/small/000001.eml', 'a/b/small/000002.eml', 'a/plain.eml',
+    'a/x.eml.eml', 'a/x.json.eml', 'top.eml']);
+  assert.match(r.stdout, /converted 8 \(clear-signed 3, opaque-or-encrypted 1, none 4\), failed 0/);
+  assert.match(readFileSync(join(out, 'a/x.json.eml'), 'utf8'), /^Subject: plain 7\r?$/m);
   for (const f of ['top.eml', 'a/b/signed.eml', 'a/b/small/000002.eml']) {
     const v = verifySignatureOnly(read(join(out, f)));
     assert.ok(v.ok, `${f}: ${v.stderr}`);

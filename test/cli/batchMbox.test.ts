@@ -82,9 +82,12 @@ test('the size limit: entries over maxMessageBytes come without bytes, the other
     }), { numRuns: 150 });
 });
 
-test('RFC 4155 section 2: text before the first From line is reported as a preamble, blank lines are not', async () => {
+test('RFC 4155 section 2: text before the first From line is reported as a preamble, blank lines are not, a header block is a message', async () => {
   let items = await collect(file(`junk line\n${dec.decode(writeMbox(['a\n']))}`), {});
   assert.deepEqual(items.map((i) => [i.index, i.preamble ?? false]), [[0, true], [1, false]]);
+  // A file that starts with a header field is one message without its From line (as KDE's test data is saved).
+  items = await collect(file(`Subject: x\r\n\r\nbody\r\n${dec.decode(writeMbox(['a\n']))}`), {});
+  assert.deepEqual(items.map((i) => [i.index, dec.decode(mboxMessageContent(i.bytes!))]), [[1, 'Subject: x\r\n\r\nbody\r\n'], [2, 'a\n']]);
   items = await collect(file(`\n\n${dec.decode(writeMbox(['a\n']))}`), {});
   assert.deepEqual(items.map((i) => i.index), [1]);
   items = await collect(file(''), {});
@@ -93,6 +96,7 @@ test('RFC 4155 section 2: text before the first From line is reported as a pream
 
 test('output names mirror the relative input path; mbox message N becomes <mbox name>/00000N', () => {
   assert.equal(outputPathFor('out', join('a', 'b.eml'), 'msg'), join('out', 'a', 'b.msg'));
+  assert.equal(outputPathFor('out', join('a', 'b.eml'), 'msg', true), join('out', 'a', 'b.eml.msg'));
   assert.equal(mboxOutputPathFor('out', join('x', 'box.mbox'), 17, 'eml'), join('out', 'x', 'box', '000017.eml'));
   assert.equal(mboxOutputPathFor('out', 'box.mbox', 1234567, 'json'), join('out', 'box', '1234567.json'));
   assert.match(tempPathFor(join('out', 'a.msg'), 3), /^out[/\\]\.a\.msg\.\d+-3\.tmp$/);

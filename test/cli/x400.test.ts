@@ -105,3 +105,40 @@ test('inspect on BER files shows envelope, heading and the CMS objects; bad inpu
   assert.equal(runCli(['x400', 'wrap', 'samples/plain.eml', '-o', out('plain.p1')]).status, 1, 'a message that is not S/MIME is rejected');
   assert.equal(runCli(['x400', 'bogus', 'x']).status, 2);
 });
+
+test('corpus: every signed/encrypted message goes .eml -> P1 (bare CMS, wrapper removed) -> .eml and .eml -> IPM forward -> .eml; CMS identical, OpenSSL verdict unchanged', async () => {
+  const { x400Source } = await import('../../src/cli/x400Command.js');
+  const { encodeP1Message, encodeIpmForward, findCmsObjects, toInternetMessage, orNameFromRfc822 } = await import('../../src/x400/index.js');
+  const { manifest, readCorpus, decryptKeyFor } = await import('../helpers/corpus.js');
+  const { identityPem, decryptDer, setCertfile } = await import('../helpers/openssl.js');
+  const entries = manifest().entries.filter((e) => (e.format === 'eml' || e.format === 'mbox') && e.smimeClass === 'opaque-or-encrypted'
+    && (e.signatureOnly === 'ok' || e.decrypt?.startsWith('ok')));
+  assert.ok(entries.length > 40);
+  const wrong: string[] = [];
+  const who = [orNameFromRfc822('a@example.org')];
+  for (const e of entries) {
+    const original = readCorpus(e);
+    const der = decodeBody(parseMime(original).root);
+    const src = x400Source(`${e.path}.eml`, original, false);
+    const p1 = encodeP1Message({ content: src.content, contentType: src.contentType, originator: who[0]!, recipients: who });
+    const ipm = encodeIpmForward({ cms: src.content, contentType: src.contentType, subject: 'x', originator: who[0]!, recipients: who });
+    for (const [via, ber] of [['P1', p1], ['IPM', ipm]] as const) {
+      const found = findCmsObjects(ber);
+      if (found.length !== 1) { wrong.push(`${e.path} via ${via}: ${found.length} CMS objects`); continue; }
+      const back = toInternetMessage(found[0]!);
+      const backDer = decodeBody(parseMime(back).root);
+      if (backDer.length !== der.length || !backDer.every((b, i) => b === der[i])) { wrong.push(`${e.path} via ${via}: CMS bytes differ`); continue; }
+      if (e.signatureOnly === 'ok') {
+        const ca = manifest().caFiles[e.set];
+        const certfile = ca ? setCertfile(e.set, [...ca.trust, ...ca.untrusted]) : undefined;
+        const v = verifySignatureOnly(back, { certfile });
+        if (!v.ok) wrong.push(`${e.path} via ${via}: openssl verify: ${v.stderr.split('\n')[0]}`);
+      } else {
+        const k = decryptKeyFor(e)!;
+        const d = decryptDer(backDer, identityPem(k.path, k.password));
+        if (!d.ok) wrong.push(`${e.path} via ${via}: openssl decrypt: ${d.stderr.split('\n')[0]}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

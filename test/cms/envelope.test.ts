@@ -81,6 +81,11 @@ test('a message for two recipients decrypts for each, without a certificate give
   assert.deepEqual(await decryptEnvelopedData(e.der, { key: ecKey }), MIME_CRLF);
 });
 
+test('a private key that does not belong to the given certificate is CMS_WRONG_KEY (caller error, before any decryption)', async () => {
+  const e = osslEncrypt([pki.rsa.cert], ['-aes256']);
+  await assert.rejects(decryptEnvelopedData(e.der, { key: otherKey, cert: loadCertificates(pki.rsa.certPem)[0] }), { code: 'CMS_WRONG_KEY' });
+});
+
 test('a certificate that is not a recipient gives CMS_NO_RECIPIENT', async () => {
   const e = osslEncrypt([pki.rsa.cert], ['-aes256']);
   await assert.rejects(decryptEnvelopedData(e.der, { key: otherKey, cert: loadCertificates(pki.rsa2.certPem)[0] }), { code: 'CMS_NO_RECIPIENT' });

@@ -180,6 +180,11 @@ test('a self-signed signer certificate that is not an anchor is reported untrust
   assert.equal(r.signers[0]!.emailProtectionUsage, false);
 });
 
+test('signData with a key that does not match the certificate is CMS_WRONG_KEY', async () => {
+  const key = await loadPrivateKey(pki.rsa2.keyPem);
+  await assert.rejects(signData(MIME_CRLF, { key, cert: loadCertificates(pki.rsa.certPem)[0]! }, { detached: true }), { code: 'CMS_WRONG_KEY' });
+});
+
 test('micalgFor gives the RFC 8551 3.5.3.2 names', () => {
   assert.equal(micalgFor('SHA-256'), 'sha-256');
   assert.equal(micalgFor('SHA-1'), 'sha-1');

@@ -133,3 +133,20 @@ test('limits: embedded messages deeper than maxEmbeddingDepth are LIMIT_EXCEEDED
   assert.throws(() => readMsg(base, { limits: { maxEmbeddingDepth: 0 } }), (e: unknown) => e instanceof SmimeBridgeError && e.code === 'LIMIT_EXCEEDED' && e.location.streamPath!.includes('__substg1.0_3701000D'));
   assert.throws(() => readMsg(base, { limits: { maxRecipients: 1 } }), (e: unknown) => e instanceof SmimeBridgeError && e.code === 'LIMIT_EXCEEDED');
 });
+
+test('MS-CFB 2.3: streams sharing one sector chain cannot multiply memory (read budget of twice the file size)', () => {
+  const { bytes, cfb, dv } = copy();
+  const att = entryByPath(cfb, ATT);
+  let patched = 0;
+  for (const e of cfb.entries) {
+    if (!e || e.type !== 2 || e.id === att.id) continue;
+    const off = cfb.entryOffset(e.id);
+    dv.setUint32(off + 116, att.startSector, true); // every stream now claims the attachment's 5000 bytes
+    dv.setUint32(off + 120, att.size, true);
+    patched++;
+  }
+  assert.ok(patched * att.size > 2 * bytes.length + 65536, 'not enough streams to exceed the budget');
+  const r = readMsg(bytes);
+  assert.ok(r.warnings.some((w) => w.code === 'LIMIT_EXCEEDED' && /twice the file size/.test(w.message)));
+  assert.throws(() => readMsg(bytes, { strict: true }), (e: unknown) => e instanceof SmimeBridgeError);
+});

@@ -1,7 +1,7 @@
 /**
  * Corpus tests driven by ../shared/corpus/MANIFEST.json (expectations computed by OpenSSL and
  * olefile, not by us): classification of every .eml/.mbox entry; the clear-signed ones whose
- * signature verified still verify after .eml -> message object -> JSON -> message object -> .eml;
+ * signature verified still verify after .eml -> message object -> .msg -> JSON -> .eml;
  * opaque/encrypted ones keep their CMS bytes, and OpenSSL still decrypts or verifies them.
  */
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { messageFromJson, stringifyMessage, PidTagAttachDataBinary } from '../../src/mapi/index.js';
 import { toInternet, toMessage } from '../../src/smime/index.js';
 import { decodeBody } from '../../src/mime/encoding.js';
+import { readMsg, writeMsg } from '../../src/msg/index.js';
 import { manifest, readCorpus, decryptKeyFor, type ManifestEntry } from '../helpers/corpus.js';
 
 const certfileFor = (e: ManifestEntry) => { const c = manifest().caFiles[e.set]; return c ? setCertfile(e.set, [...c.trust, ...c.untrusted]) : undefined; };
@@ -16,9 +17,11 @@ import { decrypt, decryptDer, identityPem, setCertfile, verifySignatureOnly } fr
 
 const internetEntries = manifest().entries.filter((e) => e.format === 'eml' || e.format === 'mbox');
 
+/** .eml -> message object -> .msg -> message object -> JSON -> message object -> .eml */
 function roundTrip(e: ManifestEntry): Uint8Array {
   const m = toMessage(readCorpus(e)).message;
-  return toInternet(messageFromJson(stringifyMessage(m))).bytes;
+  const fromMsg = readMsg(writeMsg(m)).message;
+  return toInternet(messageFromJson(stringifyMessage(fromMsg))).bytes;
 }
 
 test(`corpus: every .eml/.mbox entry (${internetEntries.length}) is classified as MANIFEST.json says (3.1.5.1.1 / 3.1.5.2.1)`, () => {
@@ -32,7 +35,7 @@ test(`corpus: every .eml/.mbox entry (${internetEntries.length}) is classified a
 });
 
 const clearOk = internetEntries.filter((e) => e.smimeClass === 'clear-signed' && e.signatureOnly === 'ok');
-test(`corpus: ${clearOk.length} clear-signed messages whose signature verified still verify in OpenSSL after the round trip`, () => {
+test(`corpus: ${clearOk.length} clear-signed messages whose signature verified still verify in OpenSSL after the .eml -> .msg -> JSON -> .eml round trip`, () => {
   assert.ok(clearOk.length >= 10);
   const failed: string[] = [];
   for (const e of clearOk) {
@@ -82,7 +85,7 @@ test(`corpus: ${decryptable.length} encrypted messages still decrypt in OpenSSL 
 });
 
 const opaqueSignedOk = opaque.filter((e) => e.signatureOnly === 'ok');
-test(`corpus: ${opaqueSignedOk.length} opaque-signed messages still verify in OpenSSL after the round trip`, () => {
+test(`corpus: ${opaqueSignedOk.length} opaque-signed messages still verify in OpenSSL after the .eml -> .msg -> JSON -> .eml round trip`, () => {
   const failed: string[] = [];
   for (const e of opaqueSignedOk) {
     const v = verifySignatureOnly(roundTrip(e), { certfile: certfileFor(e) });
