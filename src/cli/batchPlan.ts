@@ -59,7 +59,10 @@ export async function planSources(inputs: string[], outDir: string): Promise<Sou
     const key = stripExtension(f.rel);
     stems.set(key, [...(stems.get(key) ?? []), f]);
   }
-  for (const group of stems.values()) if (group.length > 1) for (const f of group) f.keepExtension = true;
+  for (const group of stems.values()) {
+    // Only a difference in extension is resolved this way; the same name twice stays a clash.
+    if (new Set(group.map((f) => extname(f.rel))).size > 1) for (const f of group) f.keepExtension = true;
+  }
   return { files, problems, totalBytes: files.reduce((n, f) => n + f.size, 0) };
 }
 

@@ -9,6 +9,7 @@
 import * as asn1js from 'asn1js';
 import { SmimeBridgeError } from '../errors.js';
 import { toArrayBuffer } from './bytes.js';
+import { concatBytes } from './bytes.js';
 
 /** Limits for reading BER. */
 export interface BerLimits {
@@ -135,16 +136,7 @@ export function octetsOf(v: asn1js.AsnType | undefined): Uint8Array {
     valueBlock: { value?: asn1js.AsnType[]; valueHexView?: Uint8Array };
   };
   if (anyV.idBlock.isConstructed && Array.isArray(anyV.valueBlock.value)) {
-    const parts = anyV.valueBlock.value.map((x) => octetsOf(x));
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(...anyV.valueBlock.value.map((x) => octetsOf(x)));
   }
   const h = anyV.valueBlock.valueHexView;
   return h ? new Uint8Array(h) : new Uint8Array(0);

@@ -6,7 +6,8 @@
  */
 import { encodeBase64 } from '../mime/encoding.js';
 import { type CertificateLike, type EncryptOptions, type SignDigest, type Signer, encryptData, micalgFor, signData } from '../cms/index.js';
-import { canonicalCrlf, concatParts, joinMessage, splitMessage } from './envelope.js';
+import { concatBytes } from '../mime/bytes.js';
+import { canonicalCrlf, joinMessage, splitMessage } from './envelope.js';
 
 const enc = new TextEncoder();
 
@@ -22,7 +23,7 @@ function boundaryFor(content: Uint8Array): string {
 }
 
 function pkcs7MimeEntity(der: Uint8Array, smimeType: string): Uint8Array {
-  return concatParts([
+  return concatBytes([
     enc.encode(`Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name="smime.p7m"\r\n`
       + 'Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="smime.p7m"\r\n\r\n'),
     encodeBase64(der, 76),
@@ -52,7 +53,7 @@ export async function signEntity(entity: Uint8Array, signer: Signer, opts: SignM
   const der = await signData(entity, signer, { detached: true, digest, signingTime: opts.signingTime });
   const b = boundaryFor(entity);
   // RFC 1847 2.1 / RFC 8551 3.5.3: protocol and micalg parameters; the signed part is the entity as signed.
-  return concatParts([
+  return concatBytes([
     enc.encode(`Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalgFor(digest)}; boundary="${b}"\r\n\r\n`
       + `This is a cryptographically signed message in MIME format.\r\n\r\n--${b}\r\n`),
     entity,

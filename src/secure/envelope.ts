@@ -6,18 +6,11 @@
  */
 import { parseMime } from '../mime/parse.js';
 import type { MimeEntity } from '../mime/types.js';
+import { concatBytes } from '../mime/bytes.js';
+import { lfToCrlf } from '../cms/index.js';
 
 const enc = new TextEncoder();
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-export { concat as concatParts };
 
 function isContentField(lname: string): boolean {
   return lname.startsWith('content-') || lname === 'mime-version';
@@ -25,7 +18,7 @@ function isContentField(lname: string): boolean {
 
 /** The envelope fields of a parsed message, as raw bytes (each field with its own line break). */
 export function envelopeBytes(root: MimeEntity): Uint8Array {
-  return concat(root.fields.filter((f) => !isContentField(f.lname)).map((f) => root.source.subarray(f.raw.start, f.raw.end)));
+  return concatBytes(root.fields.filter((f) => !isContentField(f.lname)).map((f) => root.source.subarray(f.raw.start, f.raw.end)));
 }
 
 /**
@@ -39,7 +32,7 @@ export function contentEntityBytes(root: MimeEntity): Uint8Array {
     .map((f) => src.subarray(f.raw.start, f.raw.end));
   const eol = root.lineEnding === 'LF' ? '\n' : '\r\n';
   if (fields.length === 0) fields.push(enc.encode(`Content-Type: text/plain; charset=us-ascii${eol}`));
-  return concat([...fields, enc.encode(eol), src.subarray(root.body.start, root.range.end)]);
+  return concatBytes([...fields, enc.encode(eol), src.subarray(root.body.start, root.range.end)]);
 }
 
 /** Split a whole message into envelope fields and content entity. */
@@ -51,19 +44,10 @@ export function splitMessage(bytes: Uint8Array): { envelope: Uint8Array; content
 /** Envelope fields + `MIME-Version: 1.0` + a MIME entity = a whole message. */
 export function joinMessage(envelope: Uint8Array, entity: Uint8Array): Uint8Array {
   const lf = envelope.length > 0 && envelope[envelope.length - 1] === 0x0a && envelope[envelope.length - 2] !== 0x0d;
-  return concat([envelope, enc.encode(lf ? 'MIME-Version: 1.0\n' : 'MIME-Version: 1.0\r\n'), entity]);
+  return concatBytes([envelope, enc.encode(lf ? 'MIME-Version: 1.0\n' : 'MIME-Version: 1.0\r\n'), entity]);
 }
 
 /** RFC 8551 3.1.1 canonical form for signing and encrypting: every line break CRLF. */
 export function canonicalCrlf(b: Uint8Array): Uint8Array {
-  let lone = 0;
-  for (let i = 0; i < b.length; i++) if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) lone++;
-  if (lone === 0) return b;
-  const out = new Uint8Array(b.length + lone);
-  let o = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out[o++] = 0x0d;
-    out[o++] = b[i]!;
-  }
-  return out;
+  return lfToCrlf(b) ?? b;
 }

@@ -9,6 +9,7 @@ import { Diagnostics, type Diagnostic, SmimeBridgeError } from '../errors.js';
 import { parseMime } from '../mime/parse.js';
 import { getLastField } from '../mime/headers.js';
 import { encodeBase64 } from '../mime/encoding.js';
+import { concatBytes } from '../mime/bytes.js';
 import { foldHeader, formatHeaderValue } from '../mime/write.js';
 import {
   type MessageObject, PidNameContentType, PidTagAttachDataBinary, PidTagAttachFilename, PidTagAttachLongFilename,
@@ -49,15 +50,6 @@ function envelopeFields(m: MessageObject, eol: string): string {
   return eol === '\r\n' ? out : out.replace(/\r\n/g, eol);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
 /**
  * Reconstruct the Internet message (MS-OXOSMIME 3.1.5.1.4 / 3.1.5.2.4; MS-OXCMAIL for other classes).
  * In lenient mode a message object whose S/MIME structure is broken is written by the general
@@ -95,7 +87,7 @@ function clearSignedToInternet(m: MessageObject, data: Uint8Array, opts: ToInter
   // Step 4: header fields promoted from properties; step 3: only the LAST Content-Type field of
   // the attachment, byte for byte; then the rest of the entity exactly as stored.
   const lastField = root.fields[root.fields.length - 1]!;
-  return concat([
+  return concatBytes([
     enc.encode(envelopeFields(m, eol)),
     data.subarray(ct.raw.start, ct.raw.end),
     data.subarray(lastField.raw.end), // the empty line and the body, verbatim
@@ -121,5 +113,5 @@ function opaqueToInternet(m: MessageObject, data: Uint8Array, _opts: ToInternetO
   // Step 6: Content-Transfer-Encoding: base64.
   head += 'Content-Transfer-Encoding: base64\r\n\r\n';
   // Step 7: the attachment data, base64-encoded, as the body.
-  return concat([enc.encode(head), encodeBase64(data, 76)]);
+  return concatBytes([enc.encode(head), encodeBase64(data, 76)]);
 }
