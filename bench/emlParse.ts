@@ -15,11 +15,12 @@ const LIMITS = { maxParts: 100_000 };
 
 async function peers(): Promise<{ postal: Parse; mailparser: Parse }> {
   const pm = (await import('postal-mime')) as unknown as { default: { parse(b: Uint8Array): Promise<unknown> } };
-  const mp = (await import('mailparser')) as unknown as { simpleParser(b: Buffer): Promise<unknown> };
+  const mp = (await import('mailparser')) as unknown as { simpleParser(b: Buffer, o: { maxChildNodes: number }): Promise<unknown> };
   return {
     postal: (b) => pm.default.parse(b),
-    // mailparser wants a Buffer; wrapping the same memory is free.
-    mailparser: (b) => mp.simpleParser(Buffer.from(b.buffer, b.byteOffset, b.length)),
+    // mailparser wants a Buffer; wrapping the same memory is free. Its splitter stops at 1000 MIME
+    // nodes by default; the limit is raised like ours (maxParts) so the many-part inputs parse.
+    mailparser: (b) => mp.simpleParser(Buffer.from(b.buffer, b.byteOffset, b.length), { maxChildNodes: LIMITS.maxParts }),
   };
 }
 

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     log(`input ${kind}-${shape}-${size}mb`);
     return generated(kind, shape, size, keys);
   };
-  const R = quick ? { corpus: 3, mid: 2, large: 1, crypto: 2, batch: 1 } : { corpus: 7, mid: 5, large: 3, crypto: 5, batch: 3 };
+  const R = quick ? { corpus: 3, mid: 2, large: 1, crypto: 2, batch: 1 } : { corpus: 7, mid: 5, large: 5, crypto: 5, batch: 3 };
   const big = quick ? 1 : 100;
   const mid = quick ? 1 : 25;
   const rows: Row[] = [];

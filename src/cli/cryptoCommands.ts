@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
-import { allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../secure/index.js';
+import { envelopeBytes, joinMessage, allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../secure/index.js';
 import type { SignDigest } from '../cms/index.js';
 import { loadCertFiles, loadIdentity, loadRecipient } from './keyFiles.js';
 import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from './io.js';
 import { UsageError } from './usage.js';
+import { parseMime } from '../mime/parse.js';
 import { describeLayer } from './layers.js';
 
 async function internetBytesOf(file: string): Promise<Uint8Array> {
@@ -61,12 +62,21 @@ export async function runDecrypt(args: string[]): Promise<number> {
   if (positionals.length !== 1 || !values.out) throw new UsageError('decrypt needs FILE and -o OUT.eml|OUT.msg');
   if (!values.key && !values.p12) throw new UsageError('decrypt needs --key PEM [--cert PEM] or --p12 FILE --password PW');
   const identity = await loadRecipient(values);
-  const opened = await openMessage(await internetBytesOf(positionals[0]!), { recipients: [identity] });
-  const enc = opened.layers.find((l) => l.kind === 'enveloped' || l.kind === 'auth-enveloped');
-  if (!enc) throw new SmimeBridgeError('SMIME_NOT_SMIME', 'the message is not encrypted');
-  if (!enc.decrypted) throw new SmimeBridgeError(enc.error?.code ?? 'CMS_DECRYPT_FAILED', enc.error?.message ?? 'could not decrypt');
-  await writeOut(values.out, opened.message, values.force!);
-  process.stdout.write(`${positionals[0]} -> ${values.out}: decrypted ${opened.layers.length} layer(s)\n`);
+  const input = await internetBytesOf(positionals[0]!);
+  const opened = await openMessage(input, { recipients: [identity] });
+  const encrypted = opened.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'auth-enveloped');
+  if (encrypted.length === 0) throw new SmimeBridgeError('SMIME_NOT_SMIME', 'the message is not encrypted');
+  const failed = encrypted.find((l) => !l.decrypted);
+  if (failed && failed === encrypted[0]) throw new SmimeBridgeError(failed.error?.code ?? 'CMS_DECRYPT_FAILED', failed.error?.message ?? 'could not decrypt');
+  // Remove the encryption, keep every signature inside it: the output is the plaintext of the last
+  // decrypted layer (for signed-then-encrypted mail, the signed message, still verifiable).
+  const last = [...encrypted].reverse().find((l) => l.decrypted)!;
+  const lastIndex = opened.layers.indexOf(last);
+  const lostSignatures = opened.layers.slice(0, lastIndex).some((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
+  const outer = parseMime(input).root;
+  await writeOut(values.out, joinMessage(envelopeBytes(outer), last.innerContent!), values.force!);
+  process.stdout.write(`${positionals[0]} -> ${values.out}: decrypted ${encrypted.filter((l) => l.decrypted).length} encryption layer(s); signatures inside are kept\n`);
+  if (lostSignatures) process.stdout.write('  note: a signature outside the encryption covers the encrypted form and cannot travel with the plaintext; verify the input for it\n');
   opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
   return 0;
 }

@@ -9,6 +9,8 @@ export const HELP = `smime-bridge: carry S/MIME e-mail between .eml, Outlook .ms
 
 usage:
   smime-bridge convert IN OUT [--strict]        convert by extension: .eml/.mbox, .msg, .json
+  smime-bridge convert INPUT... --out DIR --to msg|eml|json [--force] [--jobs N] [--report F.json]
+                                                batch: files, folders, mbox files; every core (convert --help)
   smime-bridge inspect FILE [--json]            S/MIME class, media type, CMS type, headers, attachments
   smime-bridge extract FILE DIR [--force] [--key PEM|--p12 F --password PW]
                                                 body and real attachments (of the signed or decrypted content) + smime.p7s

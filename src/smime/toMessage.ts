@@ -18,6 +18,7 @@ import {
 } from '../mapi/index.js';
 import { mimeToMessage, promoteBody, promoteHeaders } from '../oxcmail/index.js';
 import { type Classification, classifyEntity } from './classify.js';
+import { cmsContentType } from './cmsContentType.js';
 
 /** Message classes of MS-OXOSMIME. */
 export const CLASS_CLEAR_SIGNED = 'IPM.Note.SMIME.MultipartSigned';
@@ -129,6 +130,10 @@ function opaqueToMessage(root: MimeEntity, c: Classification, diag: Diagnostics,
   m.properties.setNamed(PidNameContentType, PT_UNICODE, rawContentType);
   // 3.1.5.2.2 step 3 / 2.2.2 item 5: one attachment, transfer encoding removed.
   const data = decodeBody(root);
+  // 3.1.5.2.1 "Additional verification steps MAY be performed": the body should be a CMS object.
+  if (!cmsContentType(data)) {
+    diag.report('CMS_MALFORMED', `the ${c.mediaType} body is not a CMS ContentInfo (${data.length} bytes after transfer decoding)`, { partPath: root.path, offset: root.body.start });
+  }
   const name = root.disposition?.params['filename'] ?? c.params['name'] ?? 'smime.p7m';
   const att = new Attachment();
   const p = att.properties;

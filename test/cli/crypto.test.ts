@@ -111,3 +111,34 @@ test('decrypt with the wrong key is a typed error, exit 1, and does not say why 
     assert.doesNotMatch(r.stderr, /padding/i);
   } finally { other.cleanup(); }
 });
+
+test('corpus: the signed and encrypted Outlook .msg files verify and decrypt through the CLI', async () => {
+  const { manifest, corpusPath, decryptKeyFor } = await import('../helpers/corpus.js');
+  const msgs = manifest().entries.filter((e) => e.format === 'msg' && e.smimeClass !== 'none' && e.cmsType !== null);
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const e of msgs) {
+    const file = corpusPath(e.path);
+    if (e.signatureOnly === 'ok' || e.signatureOnly?.startsWith('fail')) {
+      const r = runCli(['verify', file]);
+      checked++;
+      if (r.status !== (e.signatureOnly === 'ok' ? 0 : 1)) wrong.push(`${e.path}: verify exit ${r.status}, manifest ${e.signatureOnly}: ${r.stderr}${r.stdout.split('\n').slice(0, 6).join(' | ')}`);
+    }
+    const k = decryptKeyFor(e);
+    if (k) {
+      const args = /\.(p12|pfx|pkcs12)$/i.test(k.path) ? ['--p12', corpusPath(k.path), '--password', k.password ?? ''] : ['--key', corpusPath(k.path)];
+      const target = out(`corpus-${checked}.eml`);
+      const r = runCli(['decrypt', file, ...args, '-o', target]);
+      checked++;
+      if (r.status !== 0) { wrong.push(`${e.path}: decrypt exit ${r.status}: ${r.stderr}`); continue; }
+      if (e.innerMediaType && !new RegExp(`^Content-Type: ${e.innerMediaType}`, 'im').test(text(target))) wrong.push(`${e.path}: decrypted content is not ${e.innerMediaType}`);
+      // decrypting removes the encryption only: a signature inside still verifies in OpenSSL
+      if (e.innerMediaType === 'multipart/signed') {
+        const v = openssl(['cms', '-verify', '-noverify', '-in', target, '-out', '/dev/null']);
+        if (v.status !== 0) wrong.push(`${e.path}: the decrypted signed message does not verify: ${v.stderr}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(checked >= 6, `only ${checked} checks`);
+});
