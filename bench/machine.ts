@@ -1,5 +1,5 @@
 /** The machine a benchmark ran on: CPU model, cores, memory, OS, Node and tool versions. */
-import { cpus, totalmem, release, platform } from 'node:os';
+import { cpus, totalmem, release, platform, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 
 /** Facts for the RESULTS.md header. */
@@ -11,6 +11,13 @@ export interface MachineInfo {
   node: string;
   openssl: string;
   date: string;
+  /** 1-minute load average when the run started (other processes compete for the cores). */
+  loadStart: number;
+}
+
+/** The 1-minute load average now. */
+export function load1(): number {
+  return Math.round(loadavg()[0]! * 100) / 100;
 }
 
 /** First line of `cmd args` stdout, or `missing`. */
@@ -31,5 +38,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     openssl: toolVersion('openssl', ['version']),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadStart: load1(),
   };
 }

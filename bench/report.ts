@@ -68,14 +68,14 @@ export function table(rows: readonly Row[]): string {
 }
 
 /** Write bench/RESULTS.md. */
-export function writeResults(path: string, m: MachineInfo, rows: readonly Row[], opts: { quick: boolean; rounds: string; notes: string[] }): void {
+export function writeResults(path: string, m: MachineInfo, rows: readonly Row[], opts: { quick: boolean; rounds: string; notes: string[]; loadEnd: number }): void {
   const text = `# smime-bridge benchmark results
 
 Written by \`npm run bench${opts.quick ? ' -- --quick' : ''}\` (bench/run.ts). Do not edit by hand; rerun the bench.
 ${opts.quick ? '\n**Quick run: small inputs only, fewer rounds. The targets refer to the full run.**\n' : ''}
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, ${m.os}
 - Node ${m.node}; ${m.openssl}
-- Date: ${m.date}
+- Date: ${m.date}; 1-minute load average ${m.loadStart} at the start, ${opts.loadEnd} at the end (${m.cores} cores: a load above ${m.cores} means other processes competed for the CPU and medians are noisier)
 - Rounds: ${opts.rounds}. Contenders alternate within each round (the first one rotates); medians reported.
 
 ${table(rows)}

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchKeys, corpusFiles, generated, OUT_DIR, type Generated } from './inputs.js';
-import { machineInfo } from './machine.js';
+import { load1, machineInfo } from './machine.js';
 import { ensurePeers } from './peers.js';
 import { cliHelp, runChild } from './proc.js';
 import { metOf, ratioOf, table, writeResults, type Row } from './report.js';
@@ -142,7 +142,7 @@ function finish(quick: boolean, machine: ReturnType<typeof machineInfo>, rows: R
     }
   }
   const path = quick ? join(OUT_DIR, 'RESULTS-quick.md') : resolve('bench/RESULTS.md');
-  writeResults(path, machine, rows, { quick, rounds, notes });
+  writeResults(path, machine, rows, { quick, rounds, notes, loadEnd: load1() });
   process.stdout.write(`${table(rows)}\n\nwritten to ${path}\n`);
 }
 

@@ -126,3 +126,30 @@ export async function runEncrypt(args: string[]): Promise<number> {
   process.stdout.write(`${positionals[0]} -> ${values.out}: encrypted for ${values.cert.length} recipient certificate file(s) (${cipher})\n`);
   return 0;
 }
+
+/**
+ * `unwrap FILE -o OUT.eml|OUT.msg|OUT.json`: peel every S/MIME layer (issue 4 item 5) and write the
+ * innermost message as a normal message (IPM.Note: body and real attachments), printing the
+ * verification and decryption record of every layer.
+ */
+export async function runUnwrap(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' },
+      ca: { type: 'string', multiple: true }, out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true },
+    },
+  });
+  if (positionals.length !== 1 || !values.out) throw new UsageError('unwrap needs FILE and -o OUT.eml|OUT.msg|OUT.json');
+  const recipients = values.key || values.p12 ? [await loadRecipient(values)] : [];
+  const opened = await openMessage(await internetBytesOf(positionals[0]!), { recipients, trustAnchors: await loadCertFiles(values.ca ?? []) });
+  if (!opened.complete) {
+    const why = opened.layers.find((l) => l.error)?.error;
+    throw new SmimeBridgeError(why?.code ?? 'CMS_NO_RECIPIENT', `cannot open every layer: ${why?.message ?? 'unknown'}`);
+  }
+  const bytes = formatOf(values.out) === 'eml' ? opened.message : renderOutput(values.out, opened.messageObject).bytes;
+  await writeAtomic(values.out, bytes, values.force!);
+  process.stdout.write(`${positionals[0]} -> ${values.out}: ${opened.layers.length} layer(s) removed\n`);
+  opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
+  return 0;
+}

@@ -11,7 +11,7 @@ import { runInspect } from './inspectCommand.js';
 import { runDemo } from './demo.js';
 import { runExtract } from './extract.js';
 import { runX400 } from './x400Command.js';
-import { runDecrypt, runEncrypt, runSign, runVerify } from './cryptoCommands.js';
+import { runDecrypt, runEncrypt, runSign, runUnwrap, runVerify } from './cryptoCommands.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   decrypt: runDecrypt,
   sign: runSign,
   encrypt: runEncrypt,
+  unwrap: runUnwrap,
   x400: runX400,
 };
 

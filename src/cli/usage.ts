@@ -21,6 +21,8 @@ usage:
                     [--encrypt CERT]... -o OUT.eml|OUT.msg
   smime-bridge encrypt FILE --cert PEM... [--cipher aes-256-cbc|aes-128-cbc|aes-256-gcm]
                     [--key-transport oaep|pkcs1] -o OUT.eml|OUT.msg
+  smime-bridge unwrap FILE [--key PEM|--p12 F --password PW] [--ca PEM]... -o OUT.eml|OUT.msg|OUT.json
+                                                peel every layer; the innermost message as IPM.Note + the record of each layer
   smime-bridge x400 wrap IN -o OUT.p1 [--mime-wrapper] [--originator OR] [--recipient OR]...
                                                 CMS object (or S/MIME entity) as X.400 P1 content (RFC 3855 2.2/2.4)
   smime-bridge x400 forward IN -o OUT.p1|OUT.ipm [same options] [--subject S]

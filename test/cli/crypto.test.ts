@@ -142,3 +142,17 @@ test('corpus: the signed and encrypted Outlook .msg files verify and decrypt thr
   assert.deepEqual(wrong, []);
   assert.ok(checked >= 6, `only ${checked} checks`);
 });
+
+test('unwrap peels signed-then-encrypted into a plain IPM.Note .msg with body and real attachments', () => {
+  assert.equal(runCli(['sign', 'samples/plain.eml', '--key', rsa.key, '--cert', rsa.cert, '--encrypt', rsa.cert, '-o', out('triple.eml')]).status, 0);
+  const r = runCli(['unwrap', out('triple.eml'), '--key', rsa.key, '--ca', rsa.ca, '-o', out('inner.msg')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /2 layer\(s\) removed[\s\S]*enveloped[\s\S]*clear-signed[\s\S]*signature VALID/);
+  const i = runCli(['inspect', '--json', out('inner.msg')]);
+  const j = JSON.parse(i.stdout);
+  assert.equal(j.messageClass, 'IPM.Note');
+  assert.equal(j.body.plain, true);
+  assert.deepEqual(j.attachments.map((a: { name: string }) => a.name), ['figures.csv']);
+  assert.equal(j.headers.subject, 'Quarterly figures (not protected)');
+  assert.equal(runCli(['unwrap', out('triple.eml'), '-o', out('nokey.msg')]).status, 1, 'without the key it cannot open the layers');
+});
