@@ -100,7 +100,13 @@ export function parseBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): a
   }
   let res: ReturnType<typeof asn1js.fromBER>;
   try {
-    res = asn1js.fromBER(toArrayBuffer(b.subarray(0, end)));
+    // checkBer has already bounded depth and size; asn1js's own defaults (16 MiB of content,
+    // 10 000 nodes) would refuse ordinary large mail (a 25 MB attachment in 1 000-byte chunks).
+    res = asn1js.fromBER(toArrayBuffer(b.subarray(0, end)), {
+      maxDepth: (limits.maxDepth ?? DEFAULT_DEPTH) + 1,
+      maxContentLength: limits.maxBytes ?? DEFAULT_MAX_BYTES,
+      maxNodes: Math.max(10_000, end),
+    });
   } catch (e) {
     // asn1js throws plain Errors for some bad primitive contents (e.g. a GeneralizedTime)
     throw new SmimeBridgeError('CMS_MALFORMED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { offset: 0 }, { cause: e });
