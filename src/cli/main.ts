@@ -6,26 +6,22 @@
  */
 import { isSmimeBridgeError } from '../errors.js';
 import { HELP, UsageError } from './usage.js';
-import { runConvert } from './convertCommand.js';
-import { runInspect } from './inspectCommand.js';
-import { runDemo } from './demo.js';
-import { runExtract } from './extract.js';
-import { runX400 } from './x400Command.js';
-import { runDecrypt, runEncrypt, runSign, runUnwrap, runVerify } from './cryptoCommands.js';
 
 type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  convert: runConvert,
-  inspect: runInspect,
-  demo: runDemo,
-  extract: runExtract,
-  verify: runVerify,
-  decrypt: runDecrypt,
-  sign: runSign,
-  encrypt: runEncrypt,
-  unwrap: runUnwrap,
-  x400: runX400,
+// Commands are loaded on demand: `convert` never pays for loading the CMS and X.400 code, which
+// matters when a batch tool starts one process per file.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  convert: async () => (await import('./convertCommand.js')).runConvert,
+  inspect: async () => (await import('./inspectCommand.js')).runInspect,
+  demo: async () => (await import('./demo.js')).runDemo,
+  extract: async () => (await import('./extract.js')).runExtract,
+  verify: async () => (await import('./cryptoCommands.js')).runVerify,
+  decrypt: async () => (await import('./cryptoCommands.js')).runDecrypt,
+  sign: async () => (await import('./cryptoCommands.js')).runSign,
+  encrypt: async () => (await import('./cryptoCommands.js')).runEncrypt,
+  unwrap: async () => (await import('./cryptoCommands.js')).runUnwrap,
+  x400: async () => (await import('./x400Command.js')).runX400,
 };
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -35,10 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
+  const load = COMMANDS[name];
   try {
-    if (!cmd) throw new UsageError(`unknown command "${name}"`);
-    return await cmd(rest);
+    if (!load) throw new UsageError(`unknown command "${name}"`);
+    return await (await load())(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`smime-bridge: ${e.message}\n(see smime-bridge help)\n`);
