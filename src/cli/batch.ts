@@ -14,7 +14,8 @@ import { availableParallelism } from 'node:os';
 import { SmimeBridgeError } from '../errors.js';
 import type { BatchJob, BatchOutcome, BatchTarget } from './batchConvert.js';
 import { planSources, tempPathFor, workItems, type WorkItem } from './batchPlan.js';
-import { NOT_STARTED, WorkerPool } from './batchPool.js';
+import { InProcessPool, NOT_STARTED, WorkerPool } from './batchPool.js';
+import { convertJob } from './batchConvert.js';
 import { BatchSummary, ReportWriter, type BatchRecord } from './batchReport.js';
 import { createProgress } from './progress.js';
 
@@ -42,6 +43,9 @@ export interface BatchOptions {
   /** Progress as a bar (true) or plain lines (false); default: stderr is a TTY. */
   tty?: boolean;
 }
+
+/** Batches up to this many input bytes are converted in the main thread (no worker start-up). */
+const IN_PROCESS_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Exit status of a signal: 128 + its number. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -73,8 +77,11 @@ export async function runBatch(o: BatchOptions): Promise<number> {
     progress.update(counts());
   };
 
-  const size = Math.max(1, o.jobs ?? availableParallelism());
-  const pool = new WorkerPool({ size, timeoutMs: o.timeoutMs ?? 10 * 60 * 1000 });
+  // Worker threads pay off on large batches; a small one (a few MB) converts faster in this thread
+  // than workers can start. `--jobs N` always decides.
+  const inProcess = o.jobs === 1 || (o.jobs === undefined && plan.totalBytes <= IN_PROCESS_MAX_BYTES);
+  const size = inProcess ? 1 : Math.max(1, o.jobs ?? availableParallelism());
+  const pool = inProcess ? new InProcessPool(convertJob) : new WorkerPool({ size, timeoutMs: o.timeoutMs ?? 10 * 60 * 1000 });
   let signal: string | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = (sig: string) => {

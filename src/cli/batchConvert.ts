@@ -14,6 +14,7 @@ import { PidTagAttachDataBinary, type MessageObject } from '../mapi/index.js';
 import { cmsContentType, recognizeMessage, toMessage, type SmimeKind } from '../smime/index.js';
 import { loadBytes, renderOutput, type LoadedInput } from './io.js';
 import { mboxMessageContent } from './mbox.js';
+import { bytesView } from './io.js';
 
 /** Output formats of the batch command. */
 export type BatchTarget = 'msg' | 'eml' | 'json';
@@ -105,7 +106,7 @@ async function readInput(path: string, max: number): Promise<Uint8Array> {
   try {
     const s = await stat(path);
     if (s.size > max) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${path} is ${s.size} bytes, more than the limit of ${max} (--max-size)`);
-    return new Uint8Array(await readFile(path));
+    return bytesView(await readFile(path));
   } catch (e) {
     if (isSmimeBridgeError(e)) throw e;
     throw new SmimeBridgeError('IO_ERROR', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

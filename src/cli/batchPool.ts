@@ -181,3 +181,39 @@ export class WorkerPool {
     });
   }
 }
+
+/**
+ * The same contract as {@link WorkerPool}, converting in this thread one message at a time: for
+ * small batches, where starting worker threads (each loading the library again) costs more than
+ * the conversions. A running conversion cannot be cut short here, so `--timeout` needs workers.
+ */
+export class InProcessPool {
+  private draining = false;
+  private closed = false;
+  private readonly running = new Set<Promise<BatchOutcome>>();
+  readonly broken?: string = undefined;
+
+  constructor(private readonly convert: (job: BatchJob) => Promise<BatchOutcome>) {}
+
+  /** Convert one message now (one at a time: callers run a single lane). */
+  async run(job: BatchJob): Promise<BatchOutcome> {
+    if (this.draining || this.closed) return { id: job.id, ok: false, code: NOT_STARTED, reason: 'run interrupted before this message started' };
+    const p = this.convert(job);
+    this.running.add(p);
+    try { return await p; } finally { this.running.delete(p); }
+  }
+
+  drain(): void { this.draining = true; }
+
+  async close(): Promise<void> {
+    this.drain();
+    await Promise.all(this.running);
+    this.closed = true;
+  }
+
+  /** Nothing to kill: the message under way finishes (its output is written atomically). */
+  async abort(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.running);
+  }
+}

@@ -12,10 +12,11 @@ import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from './io.
 import { UsageError } from './usage.js';
 import { parseMime } from '../mime/parse.js';
 import { describeLayer } from './layers.js';
+import { bytesView } from './io.js';
 
 async function internetBytesOf(file: string): Promise<Uint8Array> {
   const input = await loadInput(file);
-  if (input.format === 'eml') return new Uint8Array(await readFile(file));
+  if (input.format === 'eml') return bytesView(await readFile(file));
   return renderOutput('x.eml', input.message).bytes;
 }
 

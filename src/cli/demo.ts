@@ -14,6 +14,7 @@ import { toInternet } from '../smime/index.js';
 import { readMsg, writeMsg } from '../msg/index.js';
 import { inspect, renderInspect } from './inspect.js';
 import { loadBytes, writeAtomic } from './io.js';
+import { bytesView } from './io.js';
 
 function signedPart(bytes: Uint8Array): Uint8Array | undefined {
   const { root } = parseMime(bytes);
@@ -46,7 +47,7 @@ export async function runDemo(args: string[]): Promise<number> {
   let failures = 0;
   for (const f of files) {
     const path = join(dir, f);
-    const original = new Uint8Array(await readFile(path));
+    const original = bytesView(await readFile(path));
     const input = loadBytes(path, original);
     process.stdout.write(renderInspect(inspect(path, input)) + '\n');
     const stem = join(outDir, basename(f, '.eml'));

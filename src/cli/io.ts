@@ -10,6 +10,11 @@ import { toInternet, toMessage, type ToInternetResult, type ToMessageResult } fr
 import type { Diagnostic } from '../errors.js';
 import { readMsg, writeMsg } from '../msg/index.js';
 
+/** A Uint8Array view of a Node Buffer (no copy: a 100 MB input is read into memory once). */
+export function bytesView(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** The formats the CLI reads and writes. */
 export type FileFormat = 'eml' | 'msg' | 'json';
 
@@ -48,7 +53,7 @@ export interface LoadedInput {
 export async function loadInput(path: string, opts: { strict?: boolean } = {}): Promise<LoadedInput> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = bytesView(await readFile(path));
   } catch (e) {
     throw new SmimeBridgeError('IO_ERROR', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

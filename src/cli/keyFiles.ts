@@ -3,10 +3,11 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SmimeBridgeError } from '../errors.js';
 import { type Recipient, type Signer, certDer, loadCertificates, loadPkcs12, loadPrivateKey } from '../cms/index.js';
+import { bytesView } from './io.js';
 
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    return bytesView(await readFile(path));
   } catch (e) {
     throw new SmimeBridgeError('IO_ERROR', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

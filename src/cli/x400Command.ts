@@ -26,6 +26,7 @@ import {
 } from '../x400/index.js';
 import { formatOf, loadBytes, renderOutput, stripMboxFromLine, writeAtomic } from './io.js';
 import { UsageError } from './usage.js';
+import { bytesView } from './io.js';
 
 interface Source {
   content: Uint8Array;
@@ -85,7 +86,7 @@ export async function runX400(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`x400 ${sub ?? ''} needs exactly one input file`);
   const input = positionals[0]!;
   let bytes: Uint8Array;
-  try { bytes = new Uint8Array(await readFile(input)); } catch (e) {
+  try { bytes = bytesView(await readFile(input)); } catch (e) {
     throw new SmimeBridgeError('IO_ERROR', `cannot read ${input}: ${(e as NodeJS.ErrnoException).code}`);
   }
   switch (sub) {

@@ -27,7 +27,20 @@ export function decodeBase64(bytes: Uint8Array): Uint8Array {
   let o = 0;
   let acc = 0;
   let n = 0;
+  const last = bytes.length - 3;
   for (let i = 0; i < bytes.length; i++) {
+    // Fast path: four alphabet characters at a group boundary (the common case inside a line).
+    if (n === 0 && i < last) {
+      const a = B64_DEC[bytes[i]!]!, b = B64_DEC[bytes[i + 1]!]!, c2 = B64_DEC[bytes[i + 2]!]!, d = B64_DEC[bytes[i + 3]!]!;
+      if ((a | b | c2 | d) >= 0) {
+        const v4 = (a << 18) | (b << 12) | (c2 << 6) | d;
+        out[o++] = v4 >> 16;
+        out[o++] = (v4 >> 8) & 0xff;
+        out[o++] = v4 & 0xff;
+        i += 3;
+        continue;
+      }
+    }
     const c = bytes[i]!;
     if (c === 0x3d) break; // '=' padding: RFC 2045 6.8, end of data
     const v = B64_DEC[c]!;

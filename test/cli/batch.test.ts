@@ -330,3 +330,20 @@ test('SIGTERM with --grace 0 aborts the running workers at once: exit 143, their
   for (const c of converted) assert.ok(present.has(c), `${c} reported converted and present`);
   for (const p of present) assert.ok(converted.includes(p) || interrupted.includes(p), `${p} is in the report`);
 });
+
+test('a small batch converts in this thread and a worker-thread batch gives byte-identical outputs', () => {
+  const src = join(t.dir, 'modes-src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, 'a.eml'), readFileSync('samples/clear-signed.eml'));
+  writeFileSync(join(src, 'b.eml'), readFileSync('samples/encrypted.eml'));
+  writeFileSync(join(src, 'c.eml'), readFileSync('samples/plain.eml'));
+  const outputs: Record<string, string[]> = {};
+  for (const jobs of ['1', '2']) {
+    const out = join(t.dir, `modes-out-${jobs}`);
+    const r = runCli(['convert', src, '--out', out, '--to', 'msg', '--jobs', jobs, '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    outputs[jobs] = files(out).map((f) => readFileSync(join(out, f)).toString('base64'));
+  }
+  assert.equal(outputs['1']!.length, 3);
+  assert.deepEqual(outputs['1'], outputs['2']);
+});
