@@ -14,6 +14,11 @@ import { toInternet } from '../smime/index.js';
 import { readMsg, writeMsg } from '../msg/index.js';
 import { inspect, renderInspect } from './inspect.js';
 import { loadBytes, writeAtomic } from './io.js';
+import { existsSync } from 'node:fs';
+import { decodeBody } from '../mime/encoding.js';
+import { openMessage } from '../secure/index.js';
+import { loadCertFiles, loadRecipient } from './keyFiles.js';
+import { describeLayer } from './layers.js';
 import { bytesView } from './io.js';
 
 function signedPart(bytes: Uint8Array): Uint8Array | undefined {
@@ -45,11 +50,20 @@ export async function runDemo(args: string[]): Promise<number> {
   await mkdir(outDir, { recursive: true });
   const files = (await readdir(dir)).filter((f) => f.endsWith('.eml')).sort();
   let failures = 0;
+  // The samples' own throwaway keys (samples/keys): the demo verifies against the sample CA and
+  // decrypts with Bob's key, so every layer can be shown.
+  const keyDir = join(dir, 'keys');
+  const trustAnchors = existsSync(join(keyDir, 'ca.pem')) ? await loadCertFiles([join(keyDir, 'ca.pem')]) : [];
+  const recipients = existsSync(join(keyDir, 'bob.key')) ? [await loadRecipient({ key: join(keyDir, 'bob.key'), cert: join(keyDir, 'bob.pem') })] : [];
   for (const f of files) {
     const path = join(dir, f);
     const original = bytesView(await readFile(path));
     const input = loadBytes(path, original);
     process.stdout.write(renderInspect(inspect(path, input)) + '\n');
+    if (input.internet?.classification.kind !== 'none') {
+      const opened = await openMessage(original, { trustAnchors, recipients });
+      for (const [i, l] of opened.layers.entries()) process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n');
+    }
     const stem = join(outDir, basename(f, '.eml'));
     // .eml -> message object -> .msg -> message object -> .json -> message object -> .eml
     const msgBytes = writeMsg(input.message);
@@ -60,6 +74,12 @@ export async function runDemo(args: string[]): Promise<number> {
     const back = toInternet(messageFromJson(json)).bytes;
     await writeAtomic(`${stem}.back.eml`, back);
     let line = `  round trip    ${stem}.msg (${msgBytes.length} bytes), ${stem}.json, ${stem}.back.eml`;
+    const cmsBefore = input.internet?.classification.kind === 'opaque-or-encrypted' ? decodeBody(input.internet.root) : undefined;
+    if (cmsBefore) {
+      const same = sameBytes(cmsBefore, decodeBody(parseMime(back).root));
+      if (!same) failures++;
+      line += `\n  CMS bytes     ${same ? 'identical' : 'CHANGED'} after the round trip`;
+    }
     const before = signedPart(original);
     if (before) {
       const after = signedPart(back);
