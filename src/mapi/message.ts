@@ -47,9 +47,11 @@ export function propertyLabel(p: Pick<Property, 'key' | 'type'>): string {
 }
 
 /** Check that `value` has the JS shape the property type requires. */
-export function checkValue(type: number, value: PropValue, where: string): void {
+export function checkValue(type: number, value: PropValue, where: string | (() => string)): void {
   const bad = (): never => {
-    throw new SmimeBridgeError('MAPI_PROPERTY_INVALID', `value does not fit property type 0x${type.toString(16)}`, { propertyTag: where });
+    // the label is built only on failure: put() runs for every property of every message read
+    throw new SmimeBridgeError('MAPI_PROPERTY_INVALID', `value does not fit property type 0x${type.toString(16)}`,
+      { propertyTag: typeof where === 'string' ? where : where() });
   };
   if (type & MV_FLAG) {
     if (!Array.isArray(value)) bad();
@@ -87,10 +89,9 @@ export class PropertyBag implements Iterable<Property> {
 
   /** Add a property record as it is (validated). */
   put(p: Property): this {
-    const key: PropKey = p.key.kind === 'named' ? { kind: 'named', named: normalizeNamed(p.key.named) } : p.key;
-    const rec = { ...p, key };
-    checkValue(rec.type, rec.value, propertyLabel(rec));
-    this.map.set(keyString(key), rec);
+    const rec: Property = p.key.kind === 'named' ? { ...p, key: { kind: 'named', named: normalizeNamed(p.key.named) } } : p;
+    checkValue(rec.type, rec.value, () => propertyLabel(rec));
+    this.map.set(keyString(rec.key), rec);
     return this;
   }
 

@@ -114,10 +114,18 @@ export function encodeFixed(type: number, value: unknown, dv: DataView, off: num
   }
 }
 
-/** UTF-16LE decode, dropping trailing NULs (some writers store the terminator; MS-OXMSG 2.1.3 says they should not). */
+const UTF16LE = new TextDecoder('utf-16le');
+
+/**
+ * UTF-16LE decode, dropping trailing NULs (some writers store the terminator; MS-OXMSG 2.1.3 says
+ * they should not). TextDecoder is fast but turns unpaired surrogates into U+FFFD; when its result
+ * holds a U+FFFD the code units are converted one by one instead, so every value survives a round trip.
+ */
 export function utf16le(b: Uint8Array): string {
   let n = b.length & ~1;
   while (n >= 2 && b[n - 1] === 0 && b[n - 2] === 0) n -= 2;
+  const fast = UTF16LE.decode(b.subarray(0, n));
+  if (fast.indexOf('\uFFFD') < 0) return fast;
   const parts: string[] = [];
   const units: number[] = [];
   for (let i = 0; i < n; i += 2) {

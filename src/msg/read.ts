@@ -75,6 +75,12 @@ interface Ctx {
 
 type Kind = 'top' | 'embedded' | 'recipient' | 'attachment';
 
+const PROPERTIES_KEY = PROPERTIES_STREAM.toUpperCase();
+const EMPTY_DV = new DataView(new ArrayBuffer(0));
+/** PidTagInternetCodepage and PidTagMessageCodepage as PT_LONG tags (MS-OXMSG 2.1.3). */
+const TAG_INTERNET_CP = makeTag(0x3fde, PT_LONG);
+const TAG_MESSAGE_CP = makeTag(0x3ffd, PT_LONG);
+
 /**
  * Read a .msg file. Throws {@link SmimeBridgeError} (`MSG_CFB_MALFORMED`,
  * `MSG_PROPERTY_STREAM_MALFORMED`, `MSG_NAMEID_MALFORMED`, `LIMIT_EXCEEDED`, ...) with the
@@ -199,11 +205,26 @@ function headerSize(kind: Kind): number {
   return kind === 'top' ? HEADER_TOP : kind === 'embedded' ? HEADER_EMBEDDED : HEADER_SUB;
 }
 
+/** A property stream entry (MS-OXMSG 2.4.2): tag, flags, and where its 8-byte value sits in `dv`. */
 interface Entry {
   tag: number;
   flags: number;
-  value: DataView;
+  dv: DataView;
+  /** Offset of the 8-byte value in `dv`. */
+  at: number;
+  /** Offset of the entry in the property stream; -1 for a stream without an entry. */
   offset: number;
+}
+
+/** Upper-case CFB keys of `__substg1.0_TTTTTTTT`, cached per tag (bounded: hostile files hold arbitrary tags). */
+const substgKeys = new Map<number, string>();
+function substgKey(tag: number): string {
+  let k = substgKeys.get(tag);
+  if (k === undefined) {
+    k = substgName(tag).toUpperCase();
+    if (substgKeys.size < 8192) substgKeys.set(tag, k);
+  }
+  return k;
 }
 
 /**
@@ -212,9 +233,11 @@ interface Entry {
  */
 function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, parentCp: number | undefined): number | undefined {
   const where = storage.path === '' ? PROPERTIES_STREAM : `${storage.path}/${PROPERTIES_STREAM}`;
-  const propsEntry = storage.children.get(PROPERTIES_STREAM.toUpperCase());
+  const propsEntry = storage.children.get(PROPERTIES_KEY);
   const ps = readStream(ctx, propsEntry);
-  const entries: Entry[] = [];
+  let first = 0; // entries occupy [first, last) of ps, 16 bytes each
+  let last = 0;
+  const dv = ps ? new DataView(ps.buffer, ps.byteOffset, ps.length) : EMPTY_DV;
   if (!ps) {
     if (!propsEntry) ctx.diag.report('MSG_STREAM_MISSING', 'property stream missing', { streamPath: where });
   } else {
@@ -231,41 +254,47 @@ function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, pare
       if ((ps.length - hs) % 16 !== 0) {
         ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property stream length ${ps.length} minus header ${hs} is not a multiple of 16`, { streamPath: where, offset: ps.length });
       }
-      const dv = new DataView(ps.buffer, ps.byteOffset, ps.length);
-      for (let off = hs; off + 16 <= ps.length; off += 16) {
-        entries.push({ tag: dv.getUint32(off, true), flags: dv.getUint32(off + 4, true), value: new DataView(ps.buffer, ps.byteOffset + off + 8, 8), offset: off });
-      }
+      first = hs;
+      last = hs + Math.floor((ps.length - hs) / 16) * 16;
     }
   }
   // Code page for PT_STRING8 (MS-OXMSG 2.1.3): PidTagInternetCodepage, then PidTagMessageCodepage, then the parent's.
-  const cpOf = (id: number) => entries.find((e) => e.tag === makeTag(id, PT_LONG))?.value.getInt32(0, true);
-  const cpInternet = cpOf(0x3fde);
-  const cpMessage = cpOf(0x3ffd);
+  let cpInternet: number | undefined;
+  let cpMessage: number | undefined;
+  for (let off = first; off < last; off += 16) {
+    const tag = dv.getUint32(off, true);
+    if (cpInternet === undefined && tag === TAG_INTERNET_CP) cpInternet = dv.getInt32(off + 8, true);
+    else if (cpMessage === undefined && tag === TAG_MESSAGE_CP) cpMessage = dv.getInt32(off + 8, true);
+  }
   const cp = cpInternet ?? cpMessage ?? parentCp;
   const fallbackCp = cpMessage !== undefined && cpMessage !== cp ? cpMessage : 1252;
 
   const seen = new Set<number>();
-  const streamsUsed = new Set<string>();
-  for (const e of entries) {
+  const streamsUsed = new Set<CfbEntry>();
+  const e: Entry = { tag: 0, flags: 0, dv, at: 0, offset: 0 };
+  for (let off = first; off < last; off += 16) {
+    e.tag = dv.getUint32(off, true);
+    e.flags = dv.getUint32(off + 4, true);
+    e.at = off + 8;
+    e.offset = off;
     const type = e.tag & 0xffff;
-    const id = e.tag >>> 16;
-    const label = tagHex(e.tag);
     if (seen.has(e.tag)) {
-      ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', 'property listed twice', { streamPath: where, propertyTag: label, offset: e.offset });
+      ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', 'property listed twice', { streamPath: where, propertyTag: tagHex(e.tag), offset: off });
       continue;
     }
     seen.add(e.tag);
     if (type === PT_OBJECT) { // 0x3701000D: the embedded storage, read by readMessage
-      streamsUsed.add(substgName(e.tag).toUpperCase());
+      const obj = storage.children.get(substgKey(e.tag));
+      if (obj) streamsUsed.add(obj);
       continue;
     }
     const value = readValue(ctx, storage, e, type, cp, fallbackCp, where, streamsUsed);
     if (value === undefined) continue;
-    putProperty(ctx, bag, id, type, value, e.flags, where, label);
+    putProperty(ctx, bag, e.tag >>> 16, type, value, e.flags, where, e.tag);
   }
   // Streams named like properties but missing from the property stream (some writers, damaged files).
   for (const child of storage.children.values()) {
-    if (child.type !== 2 || streamsUsed.has(child.name.toUpperCase())) continue;
+    if (child.type !== 2 || streamsUsed.has(child)) continue;
     const m = SUBSTG_RE.exec(child.name);
     if (!m) continue;
     const tag = parseInt(m[1]! + m[2]!, 16) >>> 0;
@@ -276,30 +305,30 @@ function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, pare
       if (!named || bag.getNamed(named)) continue;
     } else if (bag.has(tag)) continue;
     ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', 'stream has no entry in the property stream; read anyway', { streamPath: child.path });
-    const value = readValue(ctx, storage, { tag, flags: 6, value: new DataView(new ArrayBuffer(8)), offset: -1 }, type, cp, fallbackCp, where, streamsUsed);
-    if (value !== undefined) putProperty(ctx, bag, tag >>> 16, type, value, undefined, where, tagHex(tag));
+    const value = readValue(ctx, storage, { tag, flags: 6, dv: new DataView(new ArrayBuffer(8)), at: 0, offset: -1 }, type, cp, fallbackCp, where, streamsUsed);
+    if (value !== undefined) putProperty(ctx, bag, tag >>> 16, type, value, undefined, where, tag);
   }
   return cp;
 }
 
-function putProperty(ctx: Ctx, bag: PropertyBag, id: number, type: number, value: PropValue, flags: number | undefined, where: string, label: string): void {
+function putProperty(ctx: Ctx, bag: PropertyBag, id: number, type: number, value: PropValue, flags: number | undefined, where: string, tag: number): void {
   if (id >= 0x8000) {
     const named = ctx.names.get(id - 0x8000);
     if (named) {
       if (bag.getNamed(named)) {
-        ctx.diag.report('MSG_NAMEID_MALFORMED', `two property IDs map to the same named property ${named.name ?? named.lid}`, { streamPath: where, propertyTag: label });
+        ctx.diag.report('MSG_NAMEID_MALFORMED', `two property IDs map to the same named property ${named.name ?? named.lid}`, { streamPath: where, propertyTag: tagHex(tag) });
         return;
       }
       bag.put({ key: { kind: 'named', named }, type, value, ...(flags !== undefined ? { flags } : {}) } as Property);
       return;
     }
     // IDs 0x8000-0xFFFE mean nothing without the name map (MS-OXMSG 2.2.3); the value is dropped.
-    ctx.diag.report('MSG_NAMEID_MALFORMED', `property ID 0x${id.toString(16).toUpperCase()} has no entry in the name map; dropped`, { streamPath: where, propertyTag: label });
+    ctx.diag.report('MSG_NAMEID_MALFORMED', `property ID 0x${id.toString(16).toUpperCase()} has no entry in the name map; dropped`, { streamPath: where, propertyTag: tagHex(tag) });
     return;
   }
   const existing = bag.get(makeTag(id, type));
   if (existing) {
-    ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property ID 0x${id.toString(16)} appears with two types; the first is kept`, { streamPath: where, propertyTag: label });
+    ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `property ID 0x${id.toString(16)} appears with two types; the first is kept`, { streamPath: where, propertyTag: tagHex(tag) });
     return;
   }
   bag.put({ key: { kind: 'tag', id }, type, value, ...(flags !== undefined ? { flags } : {}) });
@@ -323,23 +352,22 @@ function decodeString8(ctx: Ctx, b: Uint8Array, cp: number | undefined, fallback
 }
 
 function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: number | undefined, fallbackCp: number,
-  where: string, used: Set<string>): PropValue | undefined {
-  const label = tagHex(e.tag);
+  where: string, used: Set<CfbEntry>): PropValue | undefined {
   const mv = (type & MV_FLAG) !== 0;
   const base = type & ~MV_FLAG;
-  const at = (extra: object = {}) => ({ streamPath: where, propertyTag: label, ...extra });
   // Fixed-size single values sit in the entry (MS-OXMSG 2.4.2.1).
   if (!mv && !isVariableLength(type)) {
-    if (fixedSize(type) > 0) return decodeFixed(type, e.value, 0) as PropValue;
+    if (fixedSize(type) > 0) return decodeFixed(type, e.dv, e.at) as PropValue;
     // Unknown fixed type: keep the raw 8 bytes so that nothing is lost.
-    return new Uint8Array(e.value.buffer, e.value.byteOffset, 8).slice();
+    return new Uint8Array(e.dv.buffer, e.dv.byteOffset + e.at, 8).slice();
   }
-  const name = substgName(e.tag);
-  used.add(name.toUpperCase());
-  const child = storage.children.get(name.toUpperCase());
-  const spath = storage.path === '' ? name : `${storage.path}/${name}`;
+  // Labels and paths are built only when a diagnostic needs them.
+  const at = (extra: object = {}) => ({ streamPath: where, propertyTag: tagHex(e.tag), ...extra });
+  const child = storage.children.get(substgKey(e.tag));
+  if (child) used.add(child);
+  const spath = child ? child.path : storage.path === '' ? substgName(e.tag) : `${storage.path}/${substgName(e.tag)}`;
   if (!child || child.type !== 2) {
-    ctx.diag.report('MSG_STREAM_MISSING', 'value stream missing', { streamPath: spath, propertyTag: label });
+    ctx.diag.report('MSG_STREAM_MISSING', 'value stream missing', { streamPath: spath, propertyTag: tagHex(e.tag) });
     return undefined;
   }
   const data = readStream(ctx, child);
@@ -350,7 +378,7 @@ function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: numb
       case PT_STRING8: return decodeString8(ctx, data, cp, fallbackCp, spath);
       case PT_CLSID:
         if (data.length < 16) {
-          ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `PT_CLSID stream of ${data.length} bytes`, { streamPath: spath, propertyTag: label });
+          ctx.diag.report('MSG_PROPERTY_STREAM_MALFORMED', `PT_CLSID stream of ${data.length} bytes`, { streamPath: spath, propertyTag: tagHex(e.tag) });
           return undefined;
         }
         return guidFromBytes(data);
@@ -386,11 +414,11 @@ function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: numb
   const out: ScalarValue[] = [];
   for (let i = 0; i < count; i++) {
     const vn = substgName(e.tag, i);
-    used.add(vn.toUpperCase());
     const ve = storage.children.get(vn.toUpperCase());
+    if (ve) used.add(ve);
     const vpath = storage.path === '' ? vn : `${storage.path}/${vn}`;
     if (!ve || ve.type !== 2) {
-      ctx.diag.report('MSG_STREAM_MISSING', `value ${i} of ${count} missing`, { streamPath: vpath, propertyTag: label });
+      ctx.diag.report('MSG_STREAM_MISSING', `value ${i} of ${count} missing`, { streamPath: vpath, propertyTag: tagHex(e.tag) });
       return undefined;
     }
     const v = readStream(ctx, ve);
