@@ -46,6 +46,8 @@ export interface BatchOptions {
 
 /** Batches up to this many input bytes are converted in the main thread (no worker start-up). */
 const IN_PROCESS_MAX_BYTES = 32 * 1024 * 1024;
+/** Messages under way at once when converting in-process. */
+const IN_PROCESS_LANES = 4;
 
 /** Exit status of a signal: 128 + its number. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -80,7 +82,8 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   // Worker threads pay off on large batches; a small one (a few MB) converts faster in this thread
   // than workers can start. `--jobs N` always decides.
   const inProcess = o.jobs === 1 || (o.jobs === undefined && plan.totalBytes <= IN_PROCESS_MAX_BYTES);
-  const size = inProcess ? 1 : Math.max(1, o.jobs ?? availableParallelism());
+  // In-process lanes overlap one message's file I/O with another's conversion (one thread).
+  const size = inProcess ? IN_PROCESS_LANES : Math.max(1, o.jobs ?? availableParallelism());
   const pool = inProcess ? new InProcessPool(convertJob) : new WorkerPool({ size, timeoutMs: o.timeoutMs ?? 10 * 60 * 1000 });
   let signal: string | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
