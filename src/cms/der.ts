@@ -8,7 +8,6 @@
  */
 import * as asn1js from 'asn1js';
 import { SmimeBridgeError } from '../errors.js';
-import { toArrayBuffer } from './bytes.js';
 import { concatBytes } from './bytes.js';
 
 /** Limits for reading BER. */
@@ -102,7 +101,8 @@ export function parseBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): a
   try {
     // checkBer has already bounded depth and size; asn1js's own defaults (16 MiB of content,
     // 10 000 nodes) would refuse ordinary large mail (a 25 MB attachment in 1 000-byte chunks).
-    res = asn1js.fromBER(toArrayBuffer(b.subarray(0, end)), {
+    // asn1js copies its input itself (fromBER without copyInput: false): no copy of our own.
+    res = asn1js.fromBER(b.subarray(0, end), {
       maxDepth: (limits.maxDepth ?? DEFAULT_DEPTH) + 1,
       maxContentLength: limits.maxBytes ?? DEFAULT_MAX_BYTES,
       maxNodes: Math.max(10_000, end),
