@@ -12,16 +12,16 @@ type Command = (args: string[]) => Promise<number>;
 // Commands are loaded on demand: `convert` never pays for loading the CMS and X.400 code, which
 // matters when a batch tool starts one process per file.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  convert: async () => (await import('./convertCommand.js')).runConvert,
-  inspect: async () => (await import('./inspectCommand.js')).runInspect,
-  demo: async () => (await import('./demo.js')).runDemo,
-  extract: async () => (await import('./extract.js')).runExtract,
-  verify: async () => (await import('./cryptoCommands.js')).runVerify,
-  decrypt: async () => (await import('./cryptoCommands.js')).runDecrypt,
-  sign: async () => (await import('./cryptoCommands.js')).runSign,
-  encrypt: async () => (await import('./cryptoCommands.js')).runEncrypt,
-  unwrap: async () => (await import('./cryptoCommands.js')).runUnwrap,
-  x400: async () => (await import('./x400Command.js')).runX400,
+  convert: async () => (await import('./commands/convert.js')).runConvert,
+  inspect: async () => (await import('./commands/inspect.js')).runInspect,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
+  extract: async () => (await import('./commands/extract.js')).runExtract,
+  verify: async () => (await import('./commands/crypto.js')).runVerify,
+  decrypt: async () => (await import('./commands/crypto.js')).runDecrypt,
+  sign: async () => (await import('./commands/crypto.js')).runSign,
+  encrypt: async () => (await import('./commands/crypto.js')).runEncrypt,
+  unwrap: async () => (await import('./commands/crypto.js')).runUnwrap,
+  x400: async () => (await import('./commands/x400.js')).runX400,
 };
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */

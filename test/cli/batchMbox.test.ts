@@ -7,9 +7,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { mboxMessageContent, readMbox, type MboxItem } from '../../src/cli/mbox.js';
-import { mboxOutputPathFor, outputPathFor, tempPathFor } from '../../src/cli/batchPlan.js';
-import { convertJob } from '../../src/cli/batchConvert.js';
+import { mboxMessageContent, readMbox, type MboxItem } from '../../src/cli/files/mbox.js';
+import { mboxOutputPathFor, outputPathFor, tempPathFor } from '../../src/cli/batch/plan.js';
+import { convertJob } from '../../src/cli/batch/convert.js';
 import { readdirSync } from 'node:fs';
 import { tempDir } from '../helpers/openssl.js';
 

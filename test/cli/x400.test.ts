@@ -107,7 +107,7 @@ test('inspect on BER files shows envelope, heading and the CMS objects; bad inpu
 });
 
 test('corpus: every signed/encrypted message goes .eml -> P1 (bare CMS, wrapper removed) -> .eml and .eml -> IPM forward -> .eml; CMS identical, OpenSSL verdict unchanged', async () => {
-  const { x400Source } = await import('../../src/cli/x400Command.js');
+  const { x400Source } = await import('../../src/cli/commands/x400.js');
   const { encodeP1Message, encodeIpmForward, findCmsObjects, toInternetMessage, orNameFromRfc822 } = await import('../../src/x400/index.js');
   const { manifest, readCorpus, decryptKeyFor } = await import('../helpers/corpus.js');
   const { identityPem, decryptDer, setCertfile } = await import('../helpers/openssl.js');

@@ -9,12 +9,12 @@
  */
 import { link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
-import { PidTagAttachDataBinary, type MessageObject } from '../mapi/index.js';
-import { cmsContentType, recognizeMessage, toMessage, type SmimeKind } from '../smime/index.js';
-import { loadBytes, renderOutput, type LoadedInput } from './io.js';
-import { mboxMessageContent } from './mbox.js';
-import { bytesView } from './io.js';
+import { SmimeBridgeError, isSmimeBridgeError } from '../../errors.js';
+import { PidTagAttachDataBinary, type MessageObject } from '../../mapi/index.js';
+import { cmsContentType, recognizeMessage, toMessage, type SmimeKind } from '../../smime/index.js';
+import { loadBytes, renderOutput, type LoadedInput } from '../files/io.js';
+import { mboxMessageContent } from '../files/mbox.js';
+import { bytesView } from '../files/io.js';
 
 /** Output formats of the batch command. */
 export type BatchTarget = 'msg' | 'eml' | 'json';

@@ -4,11 +4,11 @@
  */
 import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { SmimeBridgeError } from '../errors.js';
-import { MessageObject, messageFromJson, stringifyMessage } from '../mapi/index.js';
-import { toInternet, toMessage, type ToInternetResult, type ToMessageResult } from '../smime/index.js';
-import type { Diagnostic } from '../errors.js';
-import { readMsg, writeMsg } from '../msg/index.js';
+import { SmimeBridgeError } from '../../errors.js';
+import { MessageObject, messageFromJson, stringifyMessage } from '../../mapi/index.js';
+import { toInternet, toMessage, type ToInternetResult, type ToMessageResult } from '../../smime/index.js';
+import type { Diagnostic } from '../../errors.js';
+import { readMsg, writeMsg } from '../../msg/index.js';
 
 /** A Uint8Array view of a Node Buffer (no copy: a 100 MB input is read into memory once). */
 export function bytesView(b: Buffer): Uint8Array {

@@ -5,11 +5,11 @@
  *   with every core; see batch.ts.
  */
 import { parseArgs } from 'node:util';
-import { loadInput, renderOutput, writeAtomic } from './io.js';
-import { formatWarning } from './inspect.js';
-import { UsageError } from './usage.js';
-import { runBatch } from './batch.js';
-import type { BatchTarget } from './batchConvert.js';
+import { loadInput, renderOutput, writeAtomic } from '../files/io.js';
+import { formatWarning } from './inspectReport.js';
+import { UsageError } from '../usage.js';
+import { runBatch } from '../batch/run.js';
+import type { BatchTarget } from '../batch/convert.js';
 
 /** Help for the batch form (`convert --help`). */
 export const BATCH_HELP = `usage:

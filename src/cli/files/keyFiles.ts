@@ -1,8 +1,8 @@
 /** Node-side loading of keys, certificates and trust anchors from files and folders for the CLI. */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SmimeBridgeError } from '../errors.js';
-import { type Recipient, type Signer, certDer, loadCertificates, loadPkcs12, loadPrivateKey } from '../cms/index.js';
+import { SmimeBridgeError } from '../../errors.js';
+import { type Recipient, type Signer, certDer, loadCertificates, loadPkcs12, loadPrivateKey } from '../../cms/index.js';
 import { bytesView } from './io.js';
 
 async function readBytes(path: string): Promise<Uint8Array> {

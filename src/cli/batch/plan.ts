@@ -7,8 +7,8 @@
  */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import type { BatchTarget } from './batchConvert.js';
-import { readMbox } from './mbox.js';
+import type { BatchTarget } from './convert.js';
+import { readMbox } from '../files/mbox.js';
 
 /** Extensions the batch command picks up in folders. */
 export const BATCH_EXTENSIONS = new Set(['.eml', '.msg', '.json', '.mbox']);

@@ -4,15 +4,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
-import { envelopeBytes, joinMessage, allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../secure/index.js';
-import type { SignDigest } from '../cms/index.js';
-import { loadCertFiles, loadIdentity, loadRecipient } from './keyFiles.js';
-import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from './io.js';
-import { UsageError } from './usage.js';
-import { parseMime } from '../mime/parse.js';
-import { describeLayer } from './layers.js';
-import { bytesView } from './io.js';
+import { SmimeBridgeError, isSmimeBridgeError } from '../../errors.js';
+import { envelopeBytes, joinMessage, allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../../secure/index.js';
+import type { SignDigest } from '../../cms/index.js';
+import { loadCertFiles, loadIdentity, loadRecipient } from '../files/keyFiles.js';
+import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from '../files/io.js';
+import { UsageError } from '../usage.js';
+import { parseMime } from '../../mime/parse.js';
+import { describeLayer } from '../present.js';
+import { bytesView } from '../files/io.js';
 
 async function internetBytesOf(file: string): Promise<Uint8Array> {
   const input = await loadInput(file);

@@ -1,13 +1,13 @@
 /** `smime-bridge inspect FILE [--json]`. */
 import { parseArgs } from 'node:util';
-import { loadInput } from './io.js';
-import { attachmentSummaries, inspect, renderInspect } from './inspect.js';
-import { PidTagBody, PidTagHtml } from '../mapi/index.js';
-import { UsageError } from './usage.js';
-import { runX400 } from './x400Command.js';
-import { openMessage } from '../secure/index.js';
-import { toInternet } from '../smime/index.js';
-import { describeLayer } from './layers.js';
+import { loadInput } from '../files/io.js';
+import { attachmentSummaries, inspect, renderInspect } from './inspectReport.js';
+import { PidTagBody, PidTagHtml } from '../../mapi/index.js';
+import { UsageError } from '../usage.js';
+import { runX400 } from './x400.js';
+import { openMessage } from '../../secure/index.js';
+import { toInternet } from '../../smime/index.js';
+import { describeLayer } from '../present.js';
 
 export async function runInspect(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

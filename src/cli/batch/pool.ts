@@ -7,7 +7,7 @@
  * the crash/timeout/abort handling is what matters here; a generic pool library would hide it.
  */
 import { Worker } from 'node:worker_threads';
-import type { BatchJob, BatchOutcome } from './batchConvert.js';
+import type { BatchJob, BatchOutcome } from './convert.js';
 
 /** Options of {@link WorkerPool}. */
 export interface PoolOptions {
@@ -17,11 +17,11 @@ export interface PoolOptions {
   timeoutMs: number;
 }
 
-/** Compiled, the worker is batchWorker.js; under tsx (tests, development) the .ts source. */
+/** Compiled, the worker is worker.js; under tsx (tests, development) the .ts source. */
 const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./batchWorker${fromSource ? '.ts' : '.js'}`, import.meta.url);
+const workerUrl = new URL(`./worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
 
-/** A worker running batchWorker; from source, tsx is registered in the worker first (Node 20 does not run `--import` there). */
+/** A worker running worker; from source, tsx is registered in the worker first (Node 20 does not run `--import` there). */
 function newWorker(): Worker {
   if (!fromSource) return new Worker(workerUrl);
   const tsx = import.meta.resolve('tsx/esm/api');

@@ -11,13 +11,13 @@
  */
 import { mkdir, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { SmimeBridgeError } from '../errors.js';
-import type { BatchJob, BatchOutcome, BatchTarget } from './batchConvert.js';
-import { planSources, tempPathFor, workItems, type WorkItem } from './batchPlan.js';
-import { InProcessPool, NOT_STARTED, WorkerPool } from './batchPool.js';
-import { convertJob } from './batchConvert.js';
-import { BatchSummary, ReportWriter, type BatchRecord } from './batchReport.js';
-import { createProgress } from './progress.js';
+import { SmimeBridgeError } from '../../errors.js';
+import type { BatchJob, BatchOutcome, BatchTarget } from './convert.js';
+import { planSources, tempPathFor, workItems, type WorkItem } from './plan.js';
+import { InProcessPool, NOT_STARTED, WorkerPool } from './pool.js';
+import { convertJob } from './convert.js';
+import { BatchSummary, ReportWriter, type BatchRecord } from './report.js';
+import { createProgress } from '../progress.js';
 
 /** Options of {@link runBatch}. */
 export interface BatchOptions {

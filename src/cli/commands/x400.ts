@@ -12,21 +12,21 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SmimeBridgeError } from '../errors.js';
-import { parseMime } from '../mime/parse.js';
-import { decodeBody } from '../mime/encoding.js';
-import { headerText } from '../mime/headers.js';
-import { parseAddressList } from '../mime/address.js';
-import { classifyEntity, toInternet } from '../smime/index.js';
-import { contentEntityBytes } from '../secure/index.js';
-import { parsePem } from '../cms/index.js';
+import { SmimeBridgeError } from '../../errors.js';
+import { parseMime } from '../../mime/parse.js';
+import { decodeBody } from '../../mime/encoding.js';
+import { headerText } from '../../mime/headers.js';
+import { parseAddressList } from '../../mime/address.js';
+import { classifyEntity, toInternet } from '../../smime/index.js';
+import { contentEntityBytes } from '../../secure/index.js';
+import { parsePem } from '../../cms/index.js';
 import {
   type ORName, BUILTIN_P22, contentFromCms, contentFromMimeEntity, encodeIpmForward, encodeP1Message, findCmsObjects,
   inspectX400, orNameFromRfc822, parseORName, toInternetMessage,
-} from '../x400/index.js';
-import { formatOf, loadBytes, renderOutput, stripMboxFromLine, writeAtomic } from './io.js';
-import { UsageError } from './usage.js';
-import { bytesView } from './io.js';
+} from '../../x400/index.js';
+import { formatOf, loadBytes, renderOutput, stripMboxFromLine, writeAtomic } from '../files/io.js';
+import { UsageError } from '../usage.js';
+import { bytesView } from '../files/io.js';
 
 interface Source {
   content: Uint8Array;

@@ -11,12 +11,12 @@ import { parseArgs } from 'node:util';
 import {
   type MessageObject, PidTagAttachDataBinary, PidTagAttachFilename, PidTagAttachLongFilename, PidTagBody,
   PidTagDisplayName, PidTagHtml, PidTagSubject,
-} from '../mapi/index.js';
-import { recognizeMessage, toInternet, unwrapClearSigned, type UnwrappedView } from '../smime/index.js';
-import { loadInput, writeAtomic } from './io.js';
-import { openMessage } from '../secure/index.js';
-import { loadRecipient } from './keyFiles.js';
-import { UsageError } from './usage.js';
+} from '../../mapi/index.js';
+import { recognizeMessage, toInternet, unwrapClearSigned, type UnwrappedView } from '../../smime/index.js';
+import { loadInput, writeAtomic } from '../files/io.js';
+import { openMessage } from '../../secure/index.js';
+import { loadRecipient } from '../files/keyFiles.js';
+import { UsageError } from '../usage.js';
 
 /** A file name safe on every file system: no separators, control characters or reserved characters. */
 export function safeFilename(name: string, fallback: string): string {

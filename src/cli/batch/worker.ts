@@ -3,7 +3,7 @@
  * from the pool (batchPool.ts), converts it with the library and posts the {@link BatchOutcome}.
  */
 import { parentPort } from 'node:worker_threads';
-import { convertJob, failure, type BatchJob } from './batchConvert.js';
+import { convertJob, failure, type BatchJob } from './convert.js';
 
 if (parentPort) {
   const port = parentPort;

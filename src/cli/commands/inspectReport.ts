@@ -2,18 +2,18 @@
  * `smime-bridge inspect FILE [--json]`: what a message is (S/MIME class, media type and its
  * parameters, CMS content type of the protected part), its promoted headers and its attachments.
  */
-import type { Diagnostic } from '../errors.js';
-import { decodeBody } from '../mime/encoding.js';
-import type { MimeEntity } from '../mime/types.js';
+import type { Diagnostic } from '../../errors.js';
+import { decodeBody } from '../../mime/encoding.js';
+import type { MimeEntity } from '../../mime/types.js';
 import {
   type MessageObject, PidNameContentType, PidTagAttachDataBinary, PidTagAttachLongFilename, PidTagAttachFilename,
   PidTagAttachMethod, PidTagAttachMimeTag, PidTagClientSubmitTime, PidTagDisplayName, PidTagInternetMessageId,
   PidTagRecipientType, PidTagEmailAddress, PidTagSentRepresentingEmailAddress, PidTagSentRepresentingName,
   PidTagSubject, PidTagNormalizedSubject, PidTagSubjectPrefix, PidTagBody, PidTagHtml,
-} from '../mapi/index.js';
-import { cmsContentType, recognizeMessage, unwrapClearSigned, type Classification } from '../smime/index.js';
-import { parseMime } from '../mime/parse.js';
-import type { LoadedInput } from './io.js';
+} from '../../mapi/index.js';
+import { cmsContentType, recognizeMessage, unwrapClearSigned, type Classification } from '../../smime/index.js';
+import { parseMime } from '../../mime/parse.js';
+import type { LoadedInput } from '../files/io.js';
 
 /** The report `inspect` prints, also its `--json` form. */
 export interface InspectReport {

@@ -5,7 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import type { SmimeKind } from '../smime/index.js';
+import type { SmimeKind } from '../../smime/index.js';
 
 /** One message's result, as written to the report. */
 export interface BatchRecord {
