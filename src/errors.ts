@@ -28,6 +28,10 @@ export type ErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'INVALID_ARGUMENT'
   | 'IO_ERROR'
+  // command line input (src/cli/files)
+  | 'INPUT_EMPTY'
+  | 'INPUT_NOT_MAIL'
+  | 'MBOX_MULTIPLE'
   // batch conversion (src/cli/batch*.ts)
   | 'OUTPUT_EXISTS'
   | 'MBOX_MALFORMED'
@@ -82,11 +86,14 @@ export class SmimeBridgeError extends Error {
   readonly code: ErrorCode;
   /** Where the problem was found. */
   readonly location: Location;
+  /** The message alone: without the leading code and the trailing location that `message` carries. */
+  readonly reason: string;
 
   constructor(code: ErrorCode, message: string, location: Location = {}, options?: { cause?: unknown }) {
     super(`${code}: ${message}${formatLocation(location)}`, options);
     this.code = code;
     this.location = location;
+    this.reason = message;
   }
 }
 

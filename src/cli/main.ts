@@ -1,60 +1,168 @@
-#!/usr/bin/env node
 /**
- * The `smime-bridge` command (Node only). Each subcommand lives in its own module; this file only
- * dispatches and maps failures to exit codes: 0 success, 1 rejected input (one line naming the
- * error code), 2 usage error.
+ * The `smime-bridge` command (Node only): the commands and their options declared on commander,
+ * and the one mapping of failures to exit codes (exit.ts). Command modules load on demand, so
+ * `--version` and `help` never pay for the CMS or X.400 code. The process entry point is bin.ts;
+ * nothing here runs at import time.
  */
-import { isSmimeBridgeError } from '../errors.js';
-import { HELP, UsageError } from './usage.js';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, EXIT_TABLE } from './exit.js';
+import { Printer, UsageError, quietOnClosedPipe, type CommonOptions } from './output.js';
+import { collect, common, inputOptions, keyOptions, outputOptions, trustOptions, wholeNumber } from './options.js';
 
-type Command = (args: string[]) => Promise<number>;
+/** The package version, read from the package.json this file ships in. */
+export function packageVersion(): string {
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'smime-bridge' && pkg.version) return pkg.version;
+    } catch { /* next */ }
+  }
+  return '0.0.0';
+}
 
-// Commands are loaded on demand: `convert` never pays for loading the CMS and X.400 code, which
-// matters when a batch tool starts one process per file.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  convert: async () => (await import('./commands/convert.js')).runConvert,
-  inspect: async () => (await import('./commands/inspect.js')).runInspect,
-  demo: async () => (await import('./commands/demo.js')).runDemo,
-  extract: async () => (await import('./commands/extract.js')).runExtract,
-  verify: async () => (await import('./commands/crypto.js')).runVerify,
-  decrypt: async () => (await import('./commands/crypto.js')).runDecrypt,
-  sign: async () => (await import('./commands/crypto.js')).runSign,
-  encrypt: async () => (await import('./commands/crypto.js')).runEncrypt,
-  unwrap: async () => (await import('./commands/crypto.js')).runUnwrap,
-  x400: async () => (await import('./commands/x400.js')).runX400,
-};
+type Handler = (p: Printer, ...args: any[]) => Promise<number>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const FORMATS = ['eml', 'msg', 'json', 'mbox'];
+
+/** Build the program; `setExit` receives the exit code of the command that ran. */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('smime-bridge');
+  const act = (load: () => Promise<Handler>) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = cmd.opts() as CommonOptions;
+    const p = new Printer(opts);
+    try {
+      setExit(await (await load())(p, ...args.slice(0, -1)));
+    } catch (e) {
+      setExit(p.error(e));
+    }
+  };
+  program
+    .description('carry S/MIME e-mail between Internet mail (.eml), Outlook .msg and X.400 without breaking a signature')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .showSuggestionAfterError(true)
+    .helpCommand('help [command]', 'show the help of a command')
+    .addHelpText('after', `\n${EXIT_TABLE}\n\nverdicts: valid = signature, digest, path to a trust anchor (--ca), usage and From address all hold;\n  untrusted = the signature holds but no path reaches a trust anchor; invalid = forged, tampered,\n  ambiguous or against policy; cannot-check = encrypted without a key, unsupported, incomplete.\n`);
+
+  common(inputOptions(program.command('convert')
+    .description('convert a message: IN OUT by format (.eml, .mbox, .msg, .json; - is stdin/stdout), or a batch with --out DIR')
+    .argument('<paths...>', 'IN OUT, or with --out: inputs (files, folders, Maildir folders, mbox files)')
+    .option('--out <dir>', 'batch: output folder (or, with --to mbox, one mbox file)')
+    .addOption(new Option('--to <format>', 'output format (single: default from OUT\'s extension)').choices(FORMATS))
+    .option('--force', 'overwrite existing outputs (default: an existing output is kept and counts as a failure)')
+    .option('--skip-existing', 'batch: skip messages whose output exists (resume an interrupted run)')
+    .option('-j, --jobs <n>', 'batch: worker threads (default: number of CPUs; small batches run in-process)', wholeNumber(1))
+    .option('--report <file>', 'batch: one JSON line per message (input, output, class, error code, warnings) and a summary line')
+    .option('--max-size <bytes>', 'batch: largest message converted', wholeNumber(1), 512 * 1024 * 1024)
+    .option('--timeout <seconds>', 'batch: time limit per message (0 = none)', wholeNumber(0), 600)
+    .option('--grace <seconds>', 'batch: after SIGINT/SIGTERM, time running messages get to finish', wholeNumber(0), 5)))
+    .action(act(async () => (await import('./commands/convert.js')).runConvert));
+
+  common(inputOptions(program.command('inspect')
+    .description('what a message is: S/MIME class, every layer, signers and their verdict (no trust anchors: untrusted at best), headers, attachments; an mbox lists its messages')
+    .argument('<files...>', 'files, folders, mbox files; - is stdin')
+    .option('--report <file>', 'one JSON line per message and a summary line')
+    .option('--force', 'overwrite an existing --report file')))
+    .action(act(async () => (await import('./commands/inspect.js')).runInspect));
+
+  common(inputOptions(trustOptions(keyOptions(program.command('verify')
+    .description('verify every signature of every layer and give the verdict (exit 0 only when valid)')
+    .argument('<files...>', 'files, folders, mbox files; - is stdin')
+    .option('--content <file>', 'the signed content of a detached signature given as a bare .p7s')
+    .option('--report <file>', 'one JSON line per message and a summary line')
+    .option('--force', 'overwrite an existing --report file')))))
+    .action(act(async () => (await import('./commands/verify.js')).runVerify));
+
+  common(inputOptions(trustOptions(keyOptions(program.command('extract')
+    .description('write the body and real attachments of the signed or decrypted content to DIR (verifies first)')
+    .argument('<file>', 'the message; - is stdin')
+    .argument('<dir>', 'output folder')
+    .option('--force', 'overwrite existing files in DIR')
+    .option('--no-verify', 'write the content even when its signature is invalid (the record says so)')))))
+    .action(act(async () => (await import('./commands/extract.js')).runExtract));
+
+  common(inputOptions(trustOptions(keyOptions(outputOptions(program.command('decrypt')
+    .description('remove the encryption; signatures inside are kept (and verified)')
+    .argument('<file>', 'the message; - is stdin'), FORMATS)))))
+    .action(act(async () => (await import('./commands/crypto.js')).runDecrypt));
+
+  common(inputOptions(keyOptions(outputOptions(program.command('sign')
+    .description('sign a message: clear-signed multipart/signed (default) or opaque, optionally then encrypted')
+    .argument('<file>', 'the message; - is stdin')
+    .option('--opaque', 'opaque-signed application/pkcs7-mime instead of multipart/signed')
+    .addOption(new Option('--digest <alg>', 'digest algorithm').choices(['sha256', 'sha384', 'sha512', 'sha1']).default('sha256'))
+    .option('--encrypt <cert>', 'then encrypt for this recipient certificate (repeatable)', collect)
+    .option('--no-encrypt-to-self', 'with --encrypt: do not also encrypt to the signer (Outlook does by default)'), FORMATS))))
+    .action(act(async () => (await import('./commands/crypto.js')).runSign));
+
+  common(inputOptions(outputOptions(program.command('encrypt')
+    .description('encrypt a message for recipient certificates (defaults every receiving agent must read, RFC 8551 2.7)')
+    .argument('<file>', 'the message; - is stdin')
+    .requiredOption('--cert <file>', 'recipient certificate (repeatable)', collect)
+    .addOption(new Option('--cipher <alg>', 'content encryption').choices(['aes-128-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm']).default('aes-128-cbc'))
+    .addOption(new Option('--key-transport <alg>', 'RSA key transport').choices(['pkcs1', 'oaep']).default('pkcs1')), FORMATS)))
+    .action(act(async () => (await import('./commands/crypto.js')).runEncrypt));
+
+  common(inputOptions(trustOptions(keyOptions(outputOptions(program.command('unwrap')
+    .description('peel every S/MIME layer: the innermost message as a plain IPM.Note, with the record of each layer in its header')
+    .argument('<file>', 'the message; - is stdin')
+    .option('--no-verify', 'write the content even when a signature is invalid'), FORMATS)))))
+    .action(act(async () => (await import('./commands/crypto.js')).runUnwrap));
+
+  const x400 = program.command('x400').description('S/MIME over X.400 (RFC 3855): wrap, forward, unwrap, inspect');
+  const x400Common = (c: Command) => common(c
+    .option('-o, --out <file>', 'output file; - is stdout', '-')
+    .option('--force', 'overwrite an existing output file'));
+  const x400Send = (c: Command) => x400Common(c
+    .option('--mime-wrapper', 'carry the whole S/MIME entity (RFC 3855 2.4) instead of the bare CMS object')
+    .option('--originator <or-name>', 'originator O/R name, e.g. "C=GB;A= ;P=Ex;O=Org;S=Doe" (default: from the From address, RFC 2156)')
+    .option('--recipient <or-name>', 'recipient O/R name (repeatable; default: from To/Cc)', collect));
+  x400Send(x400.command('wrap').description('a CMS object or S/MIME message as the content of an X.400 P1 message (RFC 3855 2.2, 2.4)').argument('<file>'))
+    .action(act(async () => (await import('./commands/x400.js')).runX400Wrap));
+  x400Send(x400.command('forward').description('a CMS object as a forwarded IPMS body part (RFC 3855 2.3); -o X.ipm for the IPM alone').argument('<file>')
+    .option('--subject <text>', 'IPM subject (default: the message\'s)'))
+    .action(act(async () => (await import('./commands/x400.js')).runX400Forward));
+  x400Common(x400.command('unwrap').description('every CMS object of a P1 message or IPM back to .eml, .msg, .json or .p7m').argument('<file>')
+    .addOption(new Option('--to <format>', 'output format (default: from -o)').choices(['eml', 'msg', 'json', 'p7m'])))
+    .action(act(async () => (await import('./commands/x400.js')).runX400Unwrap));
+  common(x400.command('inspect').description('envelope, heading, body parts and CMS objects of a P1 message or IPM').argument('<file>'))
+    .action(act(async () => (await import('./commands/x400.js')).runX400Inspect));
+
+  common(program.command('demo')
+    .description('convert the included samples to .msg/.json and back, verify and decrypt them, and show what it found')
+    .argument('[dir]', 'folder of .eml samples (default: the samples shipped with smime-bridge)')
+    .option('--out <dir>', 'output folder', 'demo-out'))
+    .action(act(async () => (await import('./commands/demo.js')).runDemo));
+
+  return program;
+}
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(HELP);
-    return name === undefined ? 2 : 0;
+  let code: number = EXIT.OK;
+  const program = buildProgram((c) => { code = c; });
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    return EXIT.USAGE;
   }
-  const load = COMMANDS[name];
   try {
-    if (!load) throw new UsageError(`unknown command "${name}"`);
-    return await (await load())(rest);
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`smime-bridge: ${e.message}\n(see smime-bridge help)\n`);
-      return 2;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.code === 'commander.help' && e.exitCode !== 0 ? EXIT.USAGE : EXIT.OK;
+      const p = new Printer({ json: argv.includes('--json') });
+      return p.error(new UsageError(e.message.replace(/^error: /, '')));
     }
-    if (isSmimeBridgeError(e)) {
-      process.stderr.write(`smime-bridge: ${e.message}\n`);
-      return 1;
-    }
-    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-      || (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      process.stderr.write(`smime-bridge: ${(e as Error).message}\n`);
-      return 2;
-    }
-    process.stderr.write(`smime-bridge: internal error: ${(e as Error).stack ?? e}\n`);
-    return 3;
+    return new Printer({ json: argv.includes('--json'), verbose: argv.includes('-v') || argv.includes('--verbose') }).error(e);
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
-if (isMain) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+/** The process entry: run, set the exit code, end quietly on a closed pipe. */
+export async function run(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
+  process.exitCode = await main(argv);
 }

@@ -5,3 +5,4 @@
 export * from './envelope.js';
 export * from './open.js';
 export * from './compose.js';
+export * from './verdict.js';

@@ -7,14 +7,15 @@
 import { Diagnostics, type Diagnostic, SmimeBridgeError, isSmimeBridgeError } from '../errors.js';
 import { parseMime } from '../mime/parse.js';
 import { decodeBody } from '../mime/encoding.js';
-import { headerText } from '../mime/headers.js';
+import { decodeWords, fieldText, getFields } from '../mime/headers.js';
+import type { EnvelopeAddresses } from './verdict.js';
 import { parseAddressList } from '../mime/address.js';
 import type { MimeEntity } from '../mime/types.js';
 import { type MessageObject, PidTagMessageClass } from '../mapi/index.js';
 import { mimeToMessage, promoteHeaders } from '../oxcmail/index.js';
 import { classifyEntity, toInternet } from '../smime/index.js';
 import {
-  type CmsInfo, type Recipient, type VerifyReport, decryptEnvelopedData, inspectCms, verifySignedData,
+  type CmsInfo, type Recipient, type VerifyOptions, type VerifyReport, decryptEnvelopedData, inspectCms, verifySignedData,
 } from '../cms/index.js';
 import { joinMessage, envelopeBytes } from './envelope.js';
 
@@ -30,6 +31,10 @@ export interface OpenOptions {
   recipients?: Recipient[];
   /** Most layers peeled (default 8). */
   maxLayers?: number;
+  /** The signed content of a bare detached signature (a .p7s given without its message). */
+  detachedContent?: Uint8Array;
+  /** Further options of every signature verification (revocation, CRLs, limits, policy inputs). */
+  verify?: Partial<Omit<VerifyOptions, 'content' | 'expectedAddress' | 'trustAnchors' | 'intermediates' | 'now'>>;
 }
 
 /** One S/MIME layer and what happened to it. */
@@ -49,6 +54,16 @@ export interface Layer {
   innerContent?: Uint8Array;
   /** Why the layer could not be opened or checked (typed error code + message). */
   error?: { code: string; message: string };
+  /**
+   * Ambiguities of the signed entity that readers resolve differently (issue 10 item 2): more
+   * than one Content-Type field, a repeated boundary/protocol/micalg parameter, a part count
+   * other than two. Any of them makes the verdict `invalid`, whatever the signature says.
+   */
+  ambiguities?: string[];
+  /** Opaque-signed: the encapsulated content type (`data` for mail; anything else is not opened as mail). */
+  eContentType?: string;
+  /** Encrypted: the content-encryption key size in bits when the algorithm has a variable one (RC2). */
+  cipherKeyBits?: number;
 }
 
 /** What {@link openMessage} found. */
@@ -62,17 +77,58 @@ export interface OpenedMessage {
   messageObject: MessageObject;
   /** False when a layer could not be opened (no key, unsupported, malformed): `content` is that layer. */
   complete: boolean;
+  /** The From and Sender addresses of the outer message, for the address check (RFC 8550 3). */
+  envelope: EnvelopeAddresses;
   warnings: Diagnostic[];
 }
 
-function fromAddress(root: MimeEntity): string | undefined {
-  const from = headerText(root, 'from');
-  return from ? parseAddressList(from)[0]?.address : undefined;
+function addressesOf(root: MimeEntity, lname: string): string[][] {
+  return getFields(root, lname).map((f) => parseAddressList(decodeWords(fieldText(root.source, f))).map((m) => m.address.toLowerCase()));
+}
+
+/** From (every field: clients display the first) and Sender addresses of the outer message. */
+export function envelopeAddresses(root: MimeEntity): EnvelopeAddresses {
+  return { from: addressesOf(root, 'from'), sender: addressesOf(root, 'sender').flat() };
 }
 
 function errorOf(e: unknown): { code: string; message: string } {
-  if (isSmimeBridgeError(e)) return { code: e.code, message: e.message };
+  if (isSmimeBridgeError(e)) return { code: e.code, message: e.reason };
   return { code: 'CMS_MALFORMED', message: (e as Error).message ?? String(e) };
+}
+
+/** Names of the parameters of a header value as written, repeated ones included (quoted strings skipped). */
+export function parameterNames(value: string): string[] {
+  const names: string[] = [];
+  let i = value.indexOf(';');
+  while (i >= 0 && i < value.length) {
+    const m = /^;\s*([^\s=;"]+)\s*=/.exec(value.slice(i, i + 200));
+    if (m) names.push(m[1]!.toLowerCase().replace(/\*(\d+\*?)?$/, ''));
+    // skip to the next ';' outside a quoted string
+    let j = i + 1;
+    let quoted = false;
+    for (; j < value.length; j++) {
+      const c = value[j];
+      if (quoted && c === '\\') { j++; continue; }
+      if (c === '"') quoted = !quoted;
+      else if (c === ';' && !quoted) break;
+    }
+    i = j < value.length ? j : -1;
+  }
+  return names;
+}
+
+/** What readers could take differently in a signed entity (issue 10 item 2). */
+function ambiguitiesOf(e: MimeEntity, clearSigned: boolean): string[] {
+  const out: string[] = [];
+  const cts = getFields(e, 'content-type');
+  if (cts.length > 1) out.push(`${cts.length} Content-Type fields (MS-OXOSMIME 3.1.5.1.1 takes the last, most readers the first)`);
+  for (const f of cts) {
+    const seen = new Map<string, number>();
+    for (const n of parameterNames(f.unfolded)) seen.set(n, (seen.get(n) ?? 0) + 1);
+    for (const [n, k] of seen) if (k > 1 && (n === 'boundary' || n === 'protocol' || n === 'micalg' || n === 'smime-type')) out.push(`parameter ${n} given ${k} times`);
+  }
+  if (clearSigned && e.children.length !== 2) out.push(`multipart/signed with ${e.children.length} parts instead of 2 (RFC 1847 2.1)`);
+  return out;
 }
 
 /** Open every S/MIME layer of a message (.eml bytes, or a message object reconstructed first). */
@@ -82,18 +138,21 @@ export async function openMessage(input: Uint8Array | MessageObject, opts: OpenO
   const parsed = parseMime(bytes);
   const outer = parsed.root;
   diag.warnings.push(...parsed.warnings);
-  const expectedAddress = fromAddress(outer);
+  const envelope = envelopeAddresses(outer);
+  const expectedAddress = envelope.from[0]?.[0];
   const layers: Layer[] = [];
   let current = outer;
   let complete = true;
   const max = opts.maxLayers ?? 8;
-  const verifyOpts = { trustAnchors: opts.trustAnchors, intermediates: opts.intermediates, now: opts.now, expectedAddress };
+  const verifyOpts: VerifyOptions = { ...opts.verify, trustAnchors: opts.trustAnchors, intermediates: opts.intermediates, now: opts.now, expectedAddress };
   for (let depth = 0; depth < max; depth++) {
     const c = classifyEntity(current, diag);
     if (c.kind === 'none') break;
     let next: Uint8Array | undefined;
     if (c.kind === 'clear-signed') {
       const layer: Layer = { kind: 'clear-signed', mediaType: c.mediaType, params: c.params };
+      const amb = ambiguitiesOf(current, true);
+      if (amb.length) layer.ambiguities = amb;
       layers.push(layer);
       const first = current.children[0];
       const sig = current.children[1];
@@ -120,16 +179,29 @@ export async function openMessage(input: Uint8Array | MessageObject, opts: OpenO
       if (info.contentType === 'signed-data') {
         const signers = info.signedData?.signers.length ?? 0;
         const layer: Layer = { kind: signers === 0 ? 'certs-only' : 'opaque-signed', mediaType: c.mediaType, params: c.params, cms: info };
+        const amb = ambiguitiesOf(current, false);
+        if (amb.length) layer.ambiguities = amb;
+        layer.eContentType = info.signedData?.eContentType;
         layers.push(layer);
         if (signers === 0) break;
+        if (info.signedData?.detached && !opts.detachedContent) {
+          layer.error = { code: 'CMS_DETACHED_NO_CONTENT', message: 'a detached signature without its signed content (give the content: --content FILE)' };
+          complete = false;
+          break;
+        }
         try {
-          layer.verify = await verifySignedData(der, verifyOpts);
+          layer.verify = await verifySignedData(der, info.signedData?.detached ? { ...verifyOpts, content: opts.detachedContent } : verifyOpts);
         } catch (e) { layer.error = errorOf(e); }
+        if (info.signedData?.detached) break;
         next = info.encapsulatedContent;
         if (!next) { complete = false; break; }
+        // RFC 5652 5.2: content of another type is not a MIME entity: report it, never render it as mail.
+        if (layer.eContentType !== 'data') { layer.innerContent = next; complete = false; break; }
         layer.innerContent = next;
       } else if (info.contentType === 'enveloped-data' || info.contentType === 'auth-enveloped-data') {
         const layer: Layer = { kind: info.contentType === 'enveloped-data' ? 'enveloped' : 'auth-enveloped', mediaType: c.mediaType, params: c.params, cms: info, decrypted: false };
+        const amb = ambiguitiesOf(current, false);
+        if (amb.length) layer.ambiguities = amb;
         layers.push(layer);
         const keys = opts.recipients ?? [];
         if (keys.length === 0) { layer.error = { code: 'CMS_NO_RECIPIENT', message: 'encrypted: no decryption key was given' }; complete = false; break; }
@@ -159,7 +231,7 @@ export async function openMessage(input: Uint8Array | MessageObject, opts: OpenO
   const m = converted.message;
   if (current !== outer) promoteHeaders(outer, m, diag);
   if (complete) m.properties.set(PidTagMessageClass, 'IPM.Note');
-  return { layers, content, message, messageObject: m, complete, warnings: diag.warnings };
+  return { layers, content, message, messageObject: m, complete, envelope, warnings: diag.warnings };
 }
 
 /** True when every signature of every signed layer is valid (and, with trust anchors given, chains to one). */

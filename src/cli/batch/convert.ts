@@ -17,7 +17,7 @@ import { mboxMessageContent } from '../files/mbox.js';
 import { bytesView } from '../files/io.js';
 
 /** Output formats of the batch command. */
-export type BatchTarget = 'msg' | 'eml' | 'json';
+export type BatchTarget = 'msg' | 'eml' | 'json' | 'mbox';
 
 /** A job the scheduler hands to a worker. */
 export interface BatchJob {
@@ -34,35 +34,43 @@ export interface BatchJob {
   to: BatchTarget;
   strict: boolean;
   force: boolean;
+  /** An existing output means the message was converted by an earlier run: skip it. */
+  skipExisting?: boolean;
+  /** Give the output bytes back instead of writing a file (the batch appends them to one mbox). */
+  returnBytes?: boolean;
   /** Largest input file read, in bytes. */
   maxInputBytes: number;
 }
 
 /** What became of a job. */
 export type BatchOutcome =
-  | { id: number; ok: true; kind: SmimeKind; messageClass: string; outBytes: number; warnings: number }
+  | { id: number; ok: true; kind: SmimeKind; messageClass: string; outBytes: number; warnings: number; bytes?: Uint8Array }
+  | { id: number; ok: true; skipped: true }
   | { id: number; ok: false; code: string; reason: string };
 
 /** Convert one message and write it; never throws (failures are outcomes). */
 export async function convertJob(job: BatchJob): Promise<BatchOutcome> {
   try {
-    if (!job.force && await exists(job.out)) {
+    if (!job.returnBytes && job.skipExisting && await exists(job.out)) return { id: job.id, ok: true, skipped: true };
+    if (!job.returnBytes && !job.force && await exists(job.out)) {
       throw new SmimeBridgeError('OUTPUT_EXISTS', `${job.out} exists (use --force to overwrite)`);
     }
     let input: LoadedInput;
     if (job.mboxEntry) {
       // Internet mail by definition (RFC 4155); the From line is already gone, so no sniffing.
       const internet = toMessage(mboxMessageContent(job.mboxEntry), { strict: job.strict });
-      input = { format: 'eml', message: internet.message, internet, warnings: internet.warnings };
+      input = { kind: 'eml', format: 'eml', message: internet.message, internet, warnings: internet.warnings };
     } else {
       input = loadBytes(job.formatName, await readInput(job.path!, job.maxInputBytes), { strict: job.strict });
     }
     const kind = input.internet ? input.internet.classification.kind : recognizeMessage(input.message).kind;
     if (job.strict) checkCmsPayload(input.message, kind);
-    const out = renderOutput(`x.${job.to}`, input.message, { strict: job.strict });
-    await writeOutput(job, out.bytes);
+    const out = renderOutput(job.to, input.message, { strict: job.strict });
     const warnings = input.warnings.length + (out.internet?.warnings.length ?? 0);
-    return { id: job.id, ok: true, kind, messageClass: input.message.messageClass, outBytes: out.bytes.length, warnings };
+    const done = { id: job.id, ok: true as const, kind, messageClass: input.message.messageClass, outBytes: out.bytes.length, warnings };
+    if (job.returnBytes) return { ...done, bytes: out.bytes };
+    await writeOutput(job, out.bytes);
+    return done;
   } catch (e) {
     return failure(job.id, e);
   }

@@ -26,6 +26,8 @@ export interface SourceFile {
    * extension (`x.eml.msg`, `x.msg.msg`) so that neither replaces the other.
    */
   keepExtension?: boolean;
+  /** A message file of a Maildir folder (`cur/` or `new/`): its name has no extension to replace. */
+  maildir?: boolean;
 }
 
 /** A problem with an input found while planning (missing file, unreadable folder). */
@@ -55,7 +57,7 @@ export async function planSources(inputs: string[], outDir: string): Promise<Sou
   }
   const stems = new Map<string, SourceFile[]>();
   for (const f of files) {
-    if (f.mbox) continue;
+    if (f.mbox || f.maildir) continue;
     const key = stripExtension(f.rel);
     stems.set(key, [...(stems.get(key) ?? []), f]);
   }
@@ -66,7 +68,7 @@ export async function planSources(inputs: string[], outDir: string): Promise<Sou
   return { files, problems, totalBytes: files.reduce((n, f) => n + f.size, 0) };
 }
 
-async function walk(root: string, dir: string, outAbs: string, files: SourceFile[], problems: SourceProblem[]): Promise<void> {
+async function walk(root: string, dir: string, outAbs: string, files: SourceFile[], problems: SourceProblem[], maildirMessages = false): Promise<void> {
   if (resolve(dir) === outAbs) return; // never convert our own outputs
   let entries;
   try {
@@ -76,17 +78,25 @@ async function walk(root: string, dir: string, outAbs: string, files: SourceFile
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A Maildir (maildir(5)): cur/, new/ and tmp/; the messages are every file of cur/ and new/,
+  // named without an extension; tmp/ holds deliveries in progress and is never read.
+  const subdirs = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+  const isMaildir = subdirs.has('cur') && subdirs.has('new') && subdirs.has('tmp');
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      await walk(root, p, outAbs, files, problems);
+      if (isMaildir && e.name === 'tmp') continue;
+      await walk(root, p, outAbs, files, problems, isMaildir && (e.name === 'cur' || e.name === 'new'));
     } else if (e.isFile() || e.isSymbolicLink()) {
       const ext = extname(e.name).toLowerCase();
-      if (!BATCH_EXTENSIONS.has(ext)) continue;
+      if (!maildirMessages && !BATCH_EXTENSIONS.has(ext)) continue;
+      if (maildirMessages && e.name.startsWith('.')) continue;
       try {
         const st = e.isSymbolicLink() ? await stat(p) : await lstat(p);
         if (!st.isFile()) continue;
-        files.push({ path: p, rel: relative(root, p), size: st.size, mbox: ext === '.mbox' });
+        files.push(maildirMessages
+          ? { path: p, rel: relative(root, p), size: st.size, mbox: false, keepExtension: true, maildir: true }
+          : { path: p, rel: relative(root, p), size: st.size, mbox: ext === '.mbox' });
       } catch (err) {
         problems.push({ path: p, code: 'IO_ERROR', reason: `cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
       }

@@ -9,14 +9,17 @@
  * files of unfinished messages are deleted, so no partial output is ever left. Exit codes: 0 all
  * converted, 1 something failed, 130 interrupted by SIGINT, 143 by SIGTERM.
  */
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { SmimeBridgeError } from '../../errors.js';
 import type { BatchJob, BatchOutcome, BatchTarget } from './convert.js';
 import { planSources, tempPathFor, workItems, type WorkItem } from './plan.js';
 import { InProcessPool, NOT_STARTED, WorkerPool } from './pool.js';
 import { convertJob } from './convert.js';
-import { BatchSummary, ReportWriter, type BatchRecord } from './report.js';
+import { BatchSummary, type BatchRecord } from './report.js';
+import { JsonLines } from '../files/jsonLines.js';
+import { errnoText } from '../output.js';
 import { createProgress } from '../progress.js';
 
 /** Options of {@link runBatch}. */
@@ -26,11 +29,13 @@ export interface BatchOptions {
   to: BatchTarget;
   /** Overwrite existing outputs. Default false. */
   force?: boolean;
+  /** Skip messages whose output exists (resume an interrupted run). */
+  skipExisting?: boolean;
   /** Strict mode per message (recoverable violations fail the message). */
   strict?: boolean;
   /** Worker threads; default `os.availableParallelism()`. */
   jobs?: number;
-  /** Write per-message results here (JSON). */
+  /** Write per-message results here (JSON Lines). */
   report?: string;
   /** No progress display (failures and the summary are still printed). */
   quiet?: boolean;
@@ -40,6 +45,8 @@ export interface BatchOptions {
   timeoutMs?: number;
   /** After a first interrupt, how long running messages may take to finish. Default 5 s. */
   graceMs?: number;
+  /** Print each record as a JSON line on stdout, and the summary as a last JSON line. */
+  json?: boolean;
   /** Progress as a bar (true) or plain lines (false); default: stderr is a TTY. */
   tty?: boolean;
 }
@@ -62,28 +69,32 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   const strict = o.strict ?? false;
   const maxMessageBytes = o.maxMessageBytes ?? 512 * 1024 * 1024;
   const plan = await planSources(o.inputs, o.outDir);
+  // --to mbox: every message is appended, in input order, to the one mbox file --out names.
+  const mbox = o.to === 'mbox' ? await openMboxOutput(o.outDir, force) : undefined;
   try {
-    await mkdir(o.outDir, { recursive: true });
+    await mkdir(mbox ? dirname(o.outDir) : o.outDir, { recursive: true });
   } catch (e) {
-    throw new SmimeBridgeError('IO_ERROR', `cannot create output folder ${o.outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new SmimeBridgeError('IO_ERROR', `cannot create output folder ${o.outDir}: ${errnoText(e)}`);
   }
 
   const summary = new BatchSummary();
-  const report = o.report ? new ReportWriter(o.report) : undefined;
+  const report = o.report ? await JsonLines.create(o.report, force) : undefined;
   const progress = createProgress({ stream: process.stderr, totalBytes: plan.totalBytes, quiet: o.quiet, tty: o.tty });
   const counts = () => ({ done: summary.done, failed: summary.failed, bytes: summary.bytes });
   const record = (item: WorkItem, r: BatchRecord) => {
     summary.add(r, item.size);
-    report?.add(r);
+    report?.write(r);
+    if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     if (r.status === 'failed') progress.log(`failed: ${item.label}: ${r.code}: ${r.reason}`);
     progress.update(counts());
   };
 
   // Worker threads pay off on large batches; a small one (a few MB) converts faster in this thread
   // than workers can start. `--jobs N` always decides.
-  const inProcess = o.jobs === 1 || (o.jobs === undefined && plan.totalBytes <= IN_PROCESS_MAX_BYTES);
-  // In-process lanes overlap one message's file I/O with another's conversion (one thread).
-  const size = inProcess ? IN_PROCESS_LANES : Math.max(1, o.jobs ?? availableParallelism());
+  const inProcess = !!mbox || o.jobs === 1 || (o.jobs === undefined && plan.totalBytes <= IN_PROCESS_MAX_BYTES);
+  // In-process lanes overlap one message's file I/O with another's conversion (one thread); one
+  // lane when appending to an mbox, so that it keeps the input order.
+  const size = mbox ? 1 : inProcess ? IN_PROCESS_LANES : Math.max(1, o.jobs ?? availableParallelism());
   const pool = inProcess ? new InProcessPool(convertJob) : new WorkerPool({ size, timeoutMs: o.timeoutMs ?? 10 * 60 * 1000 });
   let signal: string | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -119,15 +130,20 @@ export async function runBatch(o: BatchOptions): Promise<number> {
       const id = ++nextId;
       const job: BatchJob = {
         id, path: item.path, mboxEntry: item.mboxEntry, formatName: item.formatName, out: item.out, tmp: tempPathFor(item.out, id),
-        to: o.to, strict, force, maxInputBytes: maxMessageBytes,
+        to: o.to, strict, force, maxInputBytes: maxMessageBytes, skipExisting: o.skipExisting, returnBytes: !!mbox,
       };
       const transfer = item.mboxEntry ? [item.mboxEntry.buffer as ArrayBuffer] : [];
       item.mboxEntry = undefined;
       const outcome: BatchOutcome = await pool.run(job, transfer);
       if (!outcome.ok && outcome.code === NOT_STARTED) return; // interrupted: not converted, not a failure
       if (!outcome.ok && ABANDONED.has(outcome.code)) await unlink(job.tmp).catch(() => undefined);
+      if (outcome.ok && 'skipped' in outcome) {
+        record(item, { input: item.input, index: item.index, offset: item.offset, output: item.out, status: 'skipped' });
+        continue;
+      }
+      if (outcome.ok && mbox && outcome.bytes) await mbox.append(outcome.bytes);
       record(item, outcome.ok
-        ? { input: item.input, index: item.index, offset: item.offset, output: item.out, status: 'converted', smimeKind: outcome.kind,
+        ? { input: item.input, index: item.index, offset: item.offset, output: mbox ? o.outDir : item.out, status: 'converted', smimeKind: outcome.kind,
           messageClass: outcome.messageClass, outputBytes: outcome.outBytes, warnings: outcome.warnings }
         : { input: item.input, index: item.index, offset: item.offset, output: item.out || undefined, status: 'failed', code: outcome.code, reason: outcome.reason });
     }
@@ -147,20 +163,39 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   }
   const seconds = (Date.now() - started) / 1000;
   if (pool.broken) process.stderr.write(`smime-bridge: worker threads cannot run (${pool.broken}); stopped\n`);
+  if (mbox) await mbox.close(!signal);
   if (report) {
     try {
-      await report.close(summary, { interrupted: signal ?? null, seconds });
+      await report.close({ summary: { ...summary.toJSON(), interrupted: signal ?? null, seconds } });
     } catch (e) {
-      process.stderr.write(`smime-bridge: cannot write report ${o.report}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.stderr.write(`smime-bridge: ${(e as Error).message}\n`);
       summary.failed++;
     }
   }
-  process.stdout.write(`${summary.line()} in ${seconds.toFixed(1)} s\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ summary: { ...summary.toJSON(), interrupted: signal ?? null, seconds } })}\n`);
+  else if (!o.quiet || summary.failed > 0) process.stdout.write(`${summary.line()} in ${seconds.toFixed(1)} s\n`);
   if (signal) {
-    process.stdout.write(`interrupted by ${signal}: messages not started were not converted\n`);
+    if (!o.json) process.stdout.write(`interrupted by ${signal}: messages not started were not converted; run again with --skip-existing to resume\n`);
     exit = SIGNAL_EXIT[signal] ?? 130;
   } else {
     exit = summary.failed > 0 || pool.broken ? 1 : 0;
   }
   return exit;
+}
+
+/** One mbox file written by a batch: appended to a temporary file, renamed into place at the end. */
+async function openMboxOutput(path: string, force: boolean) {
+  if (!force && await stat(path).then(() => true, () => false)) throw new SmimeBridgeError('OUTPUT_EXISTS', `${path} exists`);
+  await mkdir(dirname(path), { recursive: true }).catch(() => undefined);
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fh = await open(tmp, 'wx').catch((e) => { throw new SmimeBridgeError('IO_ERROR', `cannot write ${path}: ${errnoText(e)}`); });
+  return {
+    append: async (bytes: Uint8Array) => { await fh.write(bytes); },
+    /** Keep the file (complete run) or drop it (interrupted). */
+    close: async (keep: boolean) => {
+      await fh.close();
+      if (keep) await rename(tmp, path);
+      else await unlink(tmp).catch(() => undefined);
+    },
+  };
 }

@@ -1,70 +1,55 @@
 /**
- * `verify`, `decrypt`, `sign`, `encrypt`: S/MIME cryptography on .eml and .msg files.
- * `verify` exit codes (issue contract): 0 every signer valid, 1 a signer not valid, 2 error.
+ * `decrypt`, `sign`, `encrypt`, `unwrap`: S/MIME cryptography on whole messages. The output goes
+ * to `-o FILE` (format by extension or `--to`) or, as openssl users expect, to stdout; status
+ * lines then go to stderr. `decrypt` and `unwrap` show the verdict of every signature they meet.
  */
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { SmimeBridgeError, isSmimeBridgeError } from '../../errors.js';
-import { envelopeBytes, joinMessage, allSignaturesValid, encryptMessage, openMessage, signAndEncryptMessage, signMessage } from '../../secure/index.js';
-import type { SignDigest } from '../../cms/index.js';
-import { loadCertFiles, loadIdentity, loadRecipient } from '../files/keyFiles.js';
-import { loadInput, loadBytes, renderOutput, writeAtomic, formatOf } from '../files/io.js';
-import { UsageError } from '../usage.js';
+import { SmimeBridgeError } from '../../errors.js';
+import {
+  decideVerdict, envelopeBytes, joinMessage, encryptMessage, openMessage, signAndEncryptMessage, signMessage,
+  type MessageVerdict, type OpenedMessage,
+} from '../../secure/index.js';
+import type { CertificateLike, SignDigest } from '../../cms/index.js';
 import { parseMime } from '../../mime/parse.js';
-import { describeLayer } from '../present.js';
-import { bytesView } from '../files/io.js';
+import { EXIT } from '../exit.js';
+import { Printer, UsageError } from '../output.js';
+import type { InputValues, KeyValues, OutputValues, TrustValues } from '../options.js';
+import { loadCertFiles, loadIdentity } from '../files/keyFiles.js';
+import { internetOf, loadInput, refuseBinaryToTerminal, renderInternet, writeOutput } from '../files/io.js';
+import { outputFormatOf, type OutputFormat } from '../files/formats.js';
+import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
+import { openOptionsFrom } from './verify.js';
 
-async function internetBytesOf(file: string): Promise<Uint8Array> {
-  const input = await loadInput(file);
-  if (input.format === 'eml') return bytesView(await readFile(file));
-  return renderOutput('x.eml', input.message).bytes;
+const usage = (m: string) => new UsageError(m);
+
+/** Output target of a command that writes one message: format checked before any work. */
+function target(p: Printer, o: OutputValues): OutputFormat {
+  const format = outputFormatOf(o.out, o.to, usage);
+  refuseBinaryToTerminal(o.out, format, usage);
+  if (o.out === '-' && p.json) throw usage('--json and output to stdout (-o -) would mix: give -o FILE');
+  return format;
 }
 
-async function writeOut(out: string, eml: Uint8Array, force: boolean): Promise<void> {
-  const bytes = formatOf(out) === 'eml' ? eml : renderOutput(out, loadBytes('x.eml', eml).message).bytes;
-  await writeAtomic(out, bytes, force);
+/** A Printer whose text goes to stderr when the output itself goes to stdout. */
+function statusPrinter(p: Printer, o: OutputValues): Printer {
+  if (o.out !== '-') return p;
+  const q = new Printer({ quiet: p.quiet, verbose: p.verbose });
+  q.lines = (lines) => {
+    if (q.quiet) return;
+    for (const l of Array.isArray(lines) ? lines : [lines]) process.stderr.write(`${l.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '?')}\n`);
+  };
+  return q;
 }
 
-export async function runVerify(args: string[]): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { ca: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' } },
-    });
-    if (positionals.length !== 1) throw new UsageError('verify needs exactly one FILE');
-    const file = positionals[0]!;
-    const trustAnchors = await loadCertFiles(values.ca ?? []);
-    const recipients = values.key || values.p12 ? [await loadRecipient(values)] : [];
-    const opened = await openMessage(await internetBytesOf(file), { trustAnchors, recipients });
-    const requireTrust = trustAnchors.length > 0;
-    const ok = allSignaturesValid(opened, requireTrust);
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ file, valid: ok, trustChecked: requireTrust, complete: opened.complete, layers: opened.layers.map((l) => ({ ...l, cms: undefined, verify: l.verify && { ...l.verify, content: undefined } })) }, null, 2) + '\n');
-    } else {
-      process.stdout.write(`${file}: ${ok ? 'all signatures valid' : 'NOT VALID'}${requireTrust ? '' : ' (signature and digest only: no --ca given, no chain checked)'}\n`);
-      opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
-      if (!opened.layers.some((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed')) process.stdout.write('  no signed layer found\n');
-    }
-    return ok ? 0 : 1;
-  } catch (e) {
-    if (e instanceof UsageError || isSmimeBridgeError(e)) {
-      process.stderr.write(`smime-bridge: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+async function inputInternet(file: string, o: InputValues): Promise<Uint8Array> {
+  return internetOf(await loadInput(file, { strict: o.strict, lenient: o.lenient, index: o.index }));
 }
 
-export async function runDecrypt(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true } },
-  });
-  if (positionals.length !== 1 || !values.out) throw new UsageError('decrypt needs FILE and -o OUT.eml|OUT.msg');
-  if (!values.key && !values.p12) throw new UsageError('decrypt needs --key PEM [--cert PEM] or --p12 FILE --password PW');
-  const identity = await loadRecipient(values);
-  const input = await internetBytesOf(positionals[0]!);
-  const opened = await openMessage(input, { recipients: [identity] });
+export async function runDecrypt(p: Printer, file: string, o: KeyValues & TrustValues & OutputValues & InputValues): Promise<number> {
+  const format = target(p, o);
+  if (!o.key && !o.p12) throw usage('decrypt needs the key: --key KEY.pem [--cert CERT.pem] or --p12 FILE.p12');
+  const { open, policy } = await openOptionsFrom(o);
+  const input = await inputInternet(file, o);
+  const opened = await openMessage(input, open);
   const encrypted = opened.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'auth-enveloped');
   if (encrypted.length === 0) throw new SmimeBridgeError('SMIME_NOT_SMIME', 'the message is not encrypted');
   const failed = encrypted.find((l) => !l.decrypted);
@@ -75,82 +60,91 @@ export async function runDecrypt(args: string[]): Promise<number> {
   const lastIndex = opened.layers.indexOf(last);
   const lostSignatures = opened.layers.slice(0, lastIndex).some((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
   const outer = parseMime(input).root;
-  await writeOut(values.out, joinMessage(envelopeBytes(outer), last.innerContent!), values.force!);
-  process.stdout.write(`${positionals[0]} -> ${values.out}: decrypted ${encrypted.filter((l) => l.decrypted).length} encryption layer(s); signatures inside are kept\n`);
-  if (lostSignatures) process.stdout.write('  note: a signature outside the encryption covers the encrypted form and cannot travel with the plaintext; verify the input for it\n');
-  opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
-  return 0;
+  await writeOutput(o.out, renderInternet(format, joinMessage(envelopeBytes(outer), last.innerContent!), { strict: o.strict }), { force: o.force });
+  const v = decideVerdict(opened, policy);
+  const s = statusPrinter(p, o);
+  s.lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: decrypted ${encrypted.filter((l) => l.decrypted).length} encryption layer(s); signatures inside are kept`);
+  if (lostSignatures) s.lines('  note: a signature outside the encryption covers the encrypted form and cannot travel with the plaintext; verify the input for it');
+  s.lines(`  verdict: ${STATE_WORDS[v.state]}`);
+  s.lines(describeVerdict(opened, v, p.verbose));
+  p.result({ input: file, output: o.out, decryptedLayers: encrypted.filter((l) => l.decrypted).length, ...verdictJson(opened, v) });
+  return EXIT.OK;
 }
 
-function digestOf(s: string | undefined): SignDigest {
-  const d = (s ?? 'sha256').toUpperCase().replace(/^SHA-?/, 'SHA-');
-  if (d === 'SHA-1' || d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512') return d;
-  throw new UsageError(`unknown digest ${s} (sha256, sha384, sha512, sha1)`);
+function digestOf(s: string): SignDigest {
+  return ({ sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const)[s as 'sha256'];
 }
 
-export async function runSign(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' },
-      opaque: { type: 'boolean', default: false }, digest: { type: 'string' }, encrypt: { type: 'string', multiple: true },
-      out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true },
-    },
+export async function runSign(p: Printer, file: string, o: KeyValues & OutputValues & InputValues & { opaque?: boolean; digest: string; encrypt?: string[]; encryptToSelf: boolean }): Promise<number> {
+  const format = target(p, o);
+  const signer = await loadIdentity(o, usage);
+  const input = await inputInternet(file, o);
+  const opts = { mode: o.opaque ? 'opaque' as const : 'clear' as const, digest: digestOf(o.digest) };
+  let out: Uint8Array;
+  const encryptFor = o.encrypt ?? [];
+  if (encryptFor.length) {
+    const recipients: CertificateLike[] = await loadCertFiles(encryptFor);
+    // Outlook's default: the sender can read what it sent.
+    if (o.encryptToSelf) recipients.push(signer.cert);
+    out = await signAndEncryptMessage(input, signer, recipients, opts);
+  } else {
+    out = await signMessage(input, signer, opts);
+  }
+  await writeOutput(o.out, renderInternet(format, out), { force: o.force });
+  statusPrinter(p, o).lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: ${opts.mode}-signed${encryptFor.length ? ` and encrypted for ${encryptFor.length} recipient(s)${o.encryptToSelf ? ' and the sender' : ''}` : ''} (${opts.digest})`);
+  p.result({ input: file, output: o.out, mode: opts.mode, digest: opts.digest, encryptedFor: encryptFor.length + (encryptFor.length && o.encryptToSelf ? 1 : 0) });
+  return EXIT.OK;
+}
+
+export async function runEncrypt(p: Printer, file: string, o: OutputValues & InputValues & { cert: string[]; cipher: string; keyTransport: string }): Promise<number> {
+  const format = target(p, o);
+  const cipher = ({ 'aes-256-cbc': 'AES-256-CBC', 'aes-128-cbc': 'AES-128-CBC', 'aes-256-gcm': 'AES-256-GCM', 'aes-128-gcm': 'AES-128-GCM' } as const)[o.cipher as 'aes-256-cbc'];
+  const keyTransport = o.keyTransport === 'oaep' ? 'RSA-OAEP' as const : 'RSAES-PKCS1-v1_5' as const;
+  const certs = await loadCertFiles(o.cert);
+  if (certs.length === 0) throw new SmimeBridgeError('INVALID_ARGUMENT', `no certificate in ${o.cert.join(', ')}`);
+  const out = await encryptMessage(await inputInternet(file, o), certs, { cipher: cipher as never, keyTransport });
+  await writeOutput(o.out, renderInternet(format, out), { force: o.force });
+  statusPrinter(p, o).lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: encrypted for ${certs.length} recipient(s) (${cipher}, ${keyTransport})`);
+  p.result({ input: file, output: o.out, recipients: certs.length, cipher, keyTransport });
+  return EXIT.OK;
+}
+
+/** Header fields that record what was removed: every layer and the verdict (issue 10 item 7). */
+export function layerRecordFields(opened: OpenedMessage, v: MessageVerdict, verified: boolean): string {
+  const fields = [`X-SMIME-Bridge-Verdict: ${verified ? v.state : 'not verified (--no-verify)'}`];
+  opened.layers.forEach((l, i) => {
+    const signers = v.signers.filter((s) => s.layer === i).map((s) => `${s.state} ${s.signer.subject || '?'}`.replace(/[\r\n]/g, ' '));
+    fields.push(`X-SMIME-Bridge-Layer: ${i + 1}; ${l.kind}${l.decrypted ? '; decrypted' : ''}${signers.length ? `; signers=${JSON.stringify(signers.join(' | '))}` : ''}`);
   });
-  if (positionals.length !== 1 || !values.out) throw new UsageError('sign needs FILE and -o OUT.eml|OUT.msg');
-  const signer = await loadIdentity(values);
-  const input = await internetBytesOf(positionals[0]!);
-  const opts = { mode: values.opaque ? 'opaque' as const : 'clear' as const, digest: digestOf(values.digest) };
-  const out = values.encrypt?.length
-    ? await signAndEncryptMessage(input, signer, await loadCertFiles(values.encrypt), opts)
-    : await signMessage(input, signer, opts);
-  await writeOut(values.out, out, values.force!);
-  process.stdout.write(`${positionals[0]} -> ${values.out}: ${opts.mode}-signed${values.encrypt?.length ? ' and encrypted' : ''} (${opts.digest})\n`);
-  return 0;
-}
-
-export async function runEncrypt(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      cert: { type: 'string', multiple: true }, cipher: { type: 'string', default: 'aes-256-cbc' }, 'key-transport': { type: 'string', default: 'oaep' },
-      out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true },
-    },
-  });
-  if (positionals.length !== 1 || !values.out || !values.cert?.length) throw new UsageError('encrypt needs FILE, --cert PEM (one or more) and -o OUT.eml|OUT.msg');
-  const cipher = ({ 'aes-256-cbc': 'AES-256-CBC', 'aes-128-cbc': 'AES-128-CBC', 'aes-256-gcm': 'AES-256-GCM' } as const)[values.cipher!.toLowerCase() as 'aes-256-cbc'];
-  if (!cipher) throw new UsageError(`unknown cipher ${values.cipher} (aes-256-cbc, aes-128-cbc, aes-256-gcm)`);
-  const kt = values['key-transport']!.toLowerCase();
-  if (kt !== 'oaep' && kt !== 'pkcs1') throw new UsageError('--key-transport is oaep or pkcs1');
-  const out = await encryptMessage(await internetBytesOf(positionals[0]!), await loadCertFiles(values.cert), { cipher, keyTransport: kt === 'oaep' ? 'RSA-OAEP' : 'RSAES-PKCS1-v1_5' });
-  await writeOut(values.out, out, values.force!);
-  process.stdout.write(`${positionals[0]} -> ${values.out}: encrypted for ${values.cert.length} recipient certificate file(s) (${cipher})\n`);
-  return 0;
+  return fields.map((f) => `${f.slice(0, 990)}\r\n`).join('');
 }
 
 /**
- * `unwrap FILE -o OUT.eml|OUT.msg|OUT.json`: peel every S/MIME layer (issue 4 item 5) and write the
- * innermost message as a normal message (IPM.Note: body and real attachments), printing the
- * verification and decryption record of every layer.
+ * `unwrap FILE`: peel every S/MIME layer and write the innermost message as a normal message
+ * (IPM.Note: body and real attachments), recording every layer and the verdict in its header.
+ * An invalid signature refuses the output (exit 10) unless --no-verify.
  */
-export async function runUnwrap(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' },
-      ca: { type: 'string', multiple: true }, out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: true },
-    },
-  });
-  if (positionals.length !== 1 || !values.out) throw new UsageError('unwrap needs FILE and -o OUT.eml|OUT.msg|OUT.json');
-  const recipients = values.key || values.p12 ? [await loadRecipient(values)] : [];
-  const opened = await openMessage(await internetBytesOf(positionals[0]!), { recipients, trustAnchors: await loadCertFiles(values.ca ?? []) });
+export async function runUnwrap(p: Printer, file: string, o: KeyValues & TrustValues & OutputValues & InputValues & { verify: boolean }): Promise<number> {
+  const format = target(p, o);
+  const { open, policy } = await openOptionsFrom(o);
+  const opened = await openMessage(await inputInternet(file, o), open);
+  const v = decideVerdict(opened, policy);
+  const s = statusPrinter(p, o);
   if (!opened.complete) {
     const why = opened.layers.find((l) => l.error)?.error;
     throw new SmimeBridgeError(why?.code ?? 'CMS_NO_RECIPIENT', `cannot open every layer: ${why?.message ?? 'unknown'}`);
   }
-  const bytes = formatOf(values.out) === 'eml' ? opened.message : renderOutput(values.out, opened.messageObject).bytes;
-  await writeAtomic(values.out, bytes, values.force!);
-  process.stdout.write(`${positionals[0]} -> ${values.out}: ${opened.layers.length} layer(s) removed\n`);
-  opened.layers.forEach((l, i) => process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n'));
-  return 0;
+  if (v.state === 'invalid' && o.verify) {
+    s.lines([`${file}: ${STATE_WORDS[v.state]}; nothing written (--no-verify writes it anyway)`, ...describeVerdict(opened, v, p.verbose)]);
+    p.result({ input: file, written: false, ...verdictJson(opened, v) });
+    return exitOfState(v.state);
+  }
+  const record = new TextEncoder().encode(layerRecordFields(opened, v, o.verify));
+  const eml = new Uint8Array(record.length + opened.message.length);
+  eml.set(record, 0);
+  eml.set(opened.message, record.length);
+  await writeOutput(o.out, renderInternet(format, eml, { strict: o.strict }), { force: o.force });
+  s.lines([`${file} -> ${o.out === '-' ? 'stdout' : o.out}: ${opened.layers.length} layer(s) removed; verdict ${v.state}`, ...describeVerdict(opened, v, p.verbose)]);
+  p.result({ input: file, output: o.out, written: true, ...verdictJson(opened, v) });
+  return EXIT.OK;
 }

@@ -7,13 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseMime } from '../../mime/parse.js';
 import { messageFromJson, stringifyMessage } from '../../mapi/index.js';
 import { toInternet } from '../../smime/index.js';
 import { readMsg, writeMsg } from '../../msg/index.js';
 import { inspect, renderInspect } from './inspectReport.js';
-import { loadBytes, writeAtomic } from '../files/io.js';
+import { loadBytes, writeOutput } from '../files/io.js';
+import { fileURLToPath } from 'node:url';
+import { type Printer, UsageError } from '../output.js';
 import { existsSync } from 'node:fs';
 import { decodeBody } from '../../mime/encoding.js';
 import { openMessage } from '../../secure/index.js';
@@ -43,10 +44,18 @@ function opensslVerify(file: string): string {
   }
 }
 
-export async function runDemo(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: 'demo-out' } } });
-  const dir = positionals[0] ?? 'samples';
-  const outDir = values.out!;
+/** The samples shipped with the package (the repository's samples/ folder, also in the npm package). */
+export function shippedSamples(): string {
+  for (const rel of ['../../../../samples', '../../../samples']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'clear-signed.eml'))) return dir;
+  }
+  return 'samples';
+}
+
+export async function runDemo(p: Printer, dirArg: string | undefined, o: { out: string }): Promise<number> {
+  const dir = dirArg ?? shippedSamples();
+  const outDir = o.out;
   await mkdir(outDir, { recursive: true });
   const files = (await readdir(dir)).filter((f) => f.endsWith('.eml')).sort();
   let failures = 0;
@@ -54,25 +63,25 @@ export async function runDemo(args: string[]): Promise<number> {
   // decrypts with Bob's key, so every layer can be shown.
   const keyDir = join(dir, 'keys');
   const trustAnchors = existsSync(join(keyDir, 'ca.pem')) ? await loadCertFiles([join(keyDir, 'ca.pem')]) : [];
-  const recipients = existsSync(join(keyDir, 'bob.key')) ? [await loadRecipient({ key: join(keyDir, 'bob.key'), cert: join(keyDir, 'bob.pem') })] : [];
+  const recipients = existsSync(join(keyDir, 'bob.key')) ? [await loadRecipient({ key: join(keyDir, 'bob.key'), cert: join(keyDir, 'bob.pem') }, (m) => new UsageError(m))] : [];
   for (const f of files) {
     const path = join(dir, f);
     const original = bytesView(await readFile(path));
     const input = loadBytes(path, original);
-    process.stdout.write(renderInspect(inspect(path, input)) + '\n');
+    p.lines(renderInspect(inspect(path, input)).split('\n'));
     if (input.internet?.classification.kind !== 'none') {
       const opened = await openMessage(original, { trustAnchors, recipients });
-      for (const [i, l] of opened.layers.entries()) process.stdout.write(describeLayer(l, i).map((x) => `  ${x}`).join('\n') + '\n');
+      for (const [i, l] of opened.layers.entries()) p.lines(describeLayer(l, i).map((x) => `  ${x}`));
     }
     const stem = join(outDir, basename(f, '.eml'));
     // .eml -> message object -> .msg -> message object -> .json -> message object -> .eml
     const msgBytes = writeMsg(input.message);
-    await writeAtomic(`${stem}.msg`, msgBytes);
+    await writeOutput(`${stem}.msg`, msgBytes, { force: true });
     const fromMsg = readMsg(msgBytes).message;
     const json = stringifyMessage(fromMsg);
-    await writeAtomic(`${stem}.json`, new TextEncoder().encode(json));
+    await writeOutput(`${stem}.json`, new TextEncoder().encode(json), { force: true });
     const back = toInternet(messageFromJson(json)).bytes;
-    await writeAtomic(`${stem}.back.eml`, back);
+    await writeOutput(`${stem}.back.eml`, back, { force: true });
     let line = `  round trip    ${stem}.msg (${msgBytes.length} bytes), ${stem}.json, ${stem}.back.eml`;
     const cmsBefore = input.internet?.classification.kind === 'opaque-or-encrypted' ? decodeBody(input.internet.root) : undefined;
     if (cmsBefore) {
@@ -89,8 +98,9 @@ export async function runDemo(args: string[]): Promise<number> {
       if (verdict.startsWith('FAILED')) failures++;
       line += `\n  signed bytes  ${same ? 'identical' : 'CHANGED'} after the round trip; openssl cms -verify: ${verdict}`;
     }
-    process.stdout.write(line + '\n\n');
+    p.lines([...line.split('\n'), '']);
   }
-  process.stdout.write(`${files.length} sample(s) converted, ${failures} problem(s); outputs in ${outDir}/\n`);
+  p.lines(`${files.length} sample(s) converted, ${failures} problem(s); outputs in ${outDir}/`);
+  p.result({ samples: files.length, problems: failures, out: outDir });
   return failures ? 1 : 0;
 }

@@ -2,21 +2,22 @@
  * `smime-bridge extract FILE DIR`: write what a person wants out of a message: its body
  * (`body.txt`, `body.html`) and its real attachments. For a clear-signed message those are the
  * body and attachments of the SIGNED CONTENT (the unwrapped view), plus the signature
- * (`smime.p7s`); for opaque/encrypted messages the CMS object is written as it is, and opening
- * it is the job of `verify` / `decrypt`.
+ * (`smime.p7s`); for opaque-signed and (with a key) encrypted messages the content inside, and
+ * the CMS object as it is. Verifies first and writes the verdict beside the files.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type MessageObject, PidTagAttachDataBinary, PidTagAttachFilename, PidTagAttachLongFilename, PidTagBody,
   PidTagDisplayName, PidTagHtml, PidTagSubject,
 } from '../../mapi/index.js';
 import { recognizeMessage, toInternet, unwrapClearSigned, type UnwrappedView } from '../../smime/index.js';
-import { loadInput, writeAtomic } from '../files/io.js';
-import { openMessage } from '../../secure/index.js';
-import { loadRecipient } from '../files/keyFiles.js';
-import { UsageError } from '../usage.js';
+import { internetOf, loadInput, writeOutput } from '../files/io.js';
+import { decideVerdict, openMessage } from '../../secure/index.js';
+import { type Printer, jsonReplacer } from '../output.js';
+import type { InputValues, KeyValues, TrustValues } from '../options.js';
+import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
+import { openOptionsFrom } from './verify.js';
 
 /** A file name safe on every file system: no separators, control characters or reserved characters. */
 export function safeFilename(name: string, fallback: string): string {
@@ -24,7 +25,7 @@ export function safeFilename(name: string, fallback: string): string {
   return cleaned || fallback;
 }
 
-class NameSet {
+export class NameSet {
   private readonly used = new Set<string>();
   take(name: string): string {
     let candidate = name;
@@ -68,40 +69,52 @@ export function unwrappedFiles(view: UnwrappedView): Array<{ name: string; bytes
   return files;
 }
 
-export async function runExtract(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { force: { type: 'boolean', default: false }, key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' } },
-  });
-  if (positionals.length !== 2) throw new UsageError('extract needs FILE and DIR');
-  const [file, dir] = positionals as [string, string];
-  const input = await loadInput(file);
+/**
+ * `extract FILE DIR`: verify first (every layer, the verdict as `verify` gives it); refuse an
+ * invalid message (exit 10) unless --no-verify; then write the files and `verdict.json`, the
+ * record of which layers were verified and with what verdict.
+ */
+export async function runExtract(p: Printer, file: string, dir: string, o: KeyValues & TrustValues & InputValues & { force?: boolean; verify: boolean }): Promise<number> {
+  const input = await loadInput(file, { strict: o.strict, lenient: o.lenient, index: o.index });
   const kind = input.internet?.classification.kind ?? recognizeMessage(input.message).kind;
+  const { open, policy } = await openOptionsFrom(o);
   let files: Array<{ name: string; bytes: Uint8Array; what: string }>;
   let note = '';
-  if (kind === 'clear-signed') {
-    files = unwrappedFiles(unwrapClearSigned(input.message));
-    note = 'unwrapped view: body and attachments of the signed content';
-  } else if (kind === 'opaque-or-encrypted') {
-    // Opaque-signed content needs no key; encrypted content needs --key/--p12 (MS-OXOSMIME 3.1.5.2.5).
-    const recipients = values.key || values.p12 ? [await loadRecipient(values)] : [];
-    const opened = await openMessage(toInternet(input.message).bytes, { recipients });
+  let verdict: object | undefined;
+  let state: string | undefined;
+  let lines: string[] = [];
+  if (kind !== 'none') {
+    const opened = await openMessage(internetOf(input), open);
+    const v = decideVerdict(opened, policy);
+    verdict = verdictJson(opened, v);
+    state = v.state;
+    lines = describeVerdict(opened, v, p.verbose);
+    if (v.state === 'invalid' && o.verify) {
+      p.lines([`${file}: ${STATE_WORDS[v.state]}; nothing extracted (--no-verify extracts it anyway)`, ...lines]);
+      p.result({ input: file, written: false, ...verdict });
+      return exitOfState(v.state);
+    }
     const names = new NameSet();
-    if (opened.complete) {
+    if (kind === 'clear-signed') {
+      files = unwrappedFiles(unwrapClearSigned(input.message));
+      note = `unwrapped view: body and attachments of the signed content; verdict ${v.state}`;
+    } else if (opened.complete) {
       files = messageFiles(opened.messageObject, names);
-      note = `unwrapped view: ${opened.layers.map((l) => l.kind).join(' > ')} content`;
+      note = `unwrapped view: ${opened.layers.map((l) => l.kind).join(' > ')} content; verdict ${v.state}`;
+      files.push(...messageFiles(input.message, names).map((f) => ({ ...f, what: 'the CMS object (raw view)' })));
     } else {
-      files = [];
       const why = opened.layers.find((l) => l.error)?.error;
       note = `${why ? `${why.code}: ${why.message}` : 'cannot open'}; the CMS object is written as it is (give --key/--p12 to decrypt)`;
+      files = messageFiles(input.message, names).map((f) => ({ ...f, what: 'the CMS object (raw view)' }));
     }
-    files.push(...messageFiles(input.message, names).map((f) => ({ ...f, what: 'the CMS object (raw view)' })));
+    const record = { input: file, verified: o.verify, ...verdict };
+    files.push({ name: names.take('verdict.json'), bytes: new TextEncoder().encode(`${JSON.stringify(record, jsonReplacer, 2)}\n`), what: `the verification record (${o.verify ? v.state : 'not enforced: --no-verify'})` });
   } else {
     files = messageFiles(input.message);
   }
   await mkdir(dir, { recursive: true });
-  for (const f of files) await writeAtomic(join(dir, f.name), f.bytes, values.force);
-  process.stdout.write(`${file}: ${kind}${note ? ` (${note})` : ''}\n`);
-  for (const f of files) process.stdout.write(`  ${join(dir, f.name)}  ${f.what}, ${f.bytes.length} bytes\n`);
+  for (const f of files) await writeOutput(join(dir, f.name), f.bytes, { force: o.force });
+  p.lines([`${file}: ${kind}${note ? ` (${note})` : ''}`, ...lines, ...files.map((f) => `  ${join(dir, f.name)}  ${f.what}, ${f.bytes.length} bytes`)]);
+  p.result({ input: file, kind, state, written: files.map((f) => ({ file: join(dir, f.name), what: f.what, bytes: f.bytes.length })), verdict });
   return 0;
 }

@@ -19,6 +19,8 @@ import type { LoadedInput } from '../files/io.js';
 export interface InspectReport {
   file: string;
   format: string;
+  /** What the file was by its content: eml, mbox, msg, json, cms, x400. */
+  kind?: string;
   messageClass: string;
   smime: {
     kind: string;
@@ -43,6 +45,8 @@ export interface InspectReport {
   unwrapped?: { body: { plain: boolean; html: boolean }; attachments: AttachmentSummary[]; signature?: { filename: string; mediaType: string; size: number } } | { note: string };
   /** Every S/MIME layer, opened as far as no key is needed (signatures checked without trust anchors). */
   layers?: Array<{ kind: string; mediaType: string; params: Record<string, string>; cms?: unknown; signers?: unknown[]; crlfRetried?: boolean; error?: { code: string; message: string }; text: string[] }>;
+  /** The verdict without trust anchors (`untrusted` at best; `verify --ca` decides trust). */
+  verdict?: { state: string; text: string[]; json: object };
   warnings: string[];
 }
 
@@ -171,14 +175,17 @@ export function renderInspect(r: InspectReport): string {
   const lines: string[] = [];
   const s = r.smime;
   lines.push(`${r.file}`);
-  lines.push(`  format        ${r.format}, message class ${r.messageClass}`);
+  lines.push(`  format        ${r.kind ?? r.format}, message class ${r.messageClass}`);
   lines.push(`  S/MIME        ${s.kind}  [${s.rule}]`);
   if (s.mediaType) {
     const params = [s.smimeType && `smime-type=${s.smimeType}`, s.protocol && `protocol=${s.protocol}`, s.micalg && `micalg=${s.micalg}`].filter(Boolean).join('; ');
     lines.push(`  media type    ${s.mediaType}${params ? `; ${params}` : ''}`);
   }
   if (s.cmsType) lines.push(`  CMS           ${s.cmsType}`);
-  for (const l of r.layers ?? []) for (const x of l.text) lines.push(`  ${x}`);
+  if (r.verdict) {
+    lines.push(`  verdict       ${r.verdict.state} (without trust anchors; verify --ca decides trust)`);
+    for (const x of r.verdict.text) lines.push(`  ${x}`);
+  }
   if (s.signedContentType) lines.push(`  signed part   ${s.signedContentType}`);
   const h = r.headers;
   if (h.subject !== undefined) lines.push(`  subject       ${h.subject}`);

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The installed `smime-bridge` command: npm links this file (bin link, npx, npm link, global
+// install), so it needs no "am I the entry point" test. Everything else is in main.ts.
+import { run } from './main.js';
+
+void run(process.argv.slice(2));
