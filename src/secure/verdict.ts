@@ -127,10 +127,10 @@ function addressReasons(s: SignerResult, env: EnvelopeAddresses, policy: Verdict
   if (emails.length === 0) return [{ code: 'ADDRESS_NOT_CHECKED', severity: 'note', message: 'the certificate carries no e-mail address: From/Sender not compared (RFC 8550 3)' }];
   const shown = env.from[0] ?? [];
   const candidates = [...shown, ...env.sender];
+  // A bare CMS object (no envelope) has nothing to compare; a message that names a sender must match.
+  if (candidates.length === 0) return [{ code: 'ADDRESS_NOT_CHECKED', severity: 'note', message: 'no From or Sender field: the certificate address is not compared (RFC 8550 3)' }];
   if (candidates.some((a) => emails.includes(a))) return [];
-  const message = candidates.length
-    ? `From/Sender ${candidates.join(', ')} is not an address of the certificate (${emails.join(', ')}) (RFC 8550 3)`
-    : 'the message has no From or Sender address to compare with the certificate (RFC 8550 3)';
+  const message = `From/Sender ${candidates.join(', ')} is not an address of the certificate (${emails.join(', ')}) (RFC 8550 3)`;
   return [{ code: 'ADDRESS_MISMATCH', severity: policy.allowAddressMismatch ? 'note' : 'invalid', message: policy.allowAddressMismatch ? `${message} (allowed: --allow-address-mismatch)` : message }];
 }
 

@@ -39,7 +39,13 @@ export async function openOptionsFrom(o: KeyValues & TrustValues): Promise<{ ope
 export async function runVerify(p: Printer, files: string[], o: VerifyValues): Promise<number> {
   const { open, policy } = await openOptionsFrom(o);
   const content = o.content !== undefined ? await readInputBytes(o.content) : undefined;
-  const single = files.length === 1 && files[0] !== undefined;
+  // One message: the whole verdict (pretty JSON); several: a line each. Known after the second.
+  const texts: string[][] = [];
+  const records: unknown[] = [];
+  const flush = () => {
+    for (const r of records.splice(0)) p.result(r, false);
+    for (const x of texts.splice(0)) p.lines(x.slice(0, 1));
+  };
   const report = o.report ? await JsonLines.create(o.report, o.force) : undefined;
   const codes: number[] = [];
   const counts = new Map<string, number>();
@@ -56,7 +62,7 @@ export async function runVerify(p: Printer, files: string[], o: VerifyValues): P
       const v = decideVerdict(opened, policy);
       code = exitOfState(v.state);
       record = { input: src.label, ...verdictJson(opened, v) };
-      text = [`${src.label}: ${STATE_WORDS[v.state]}${policy.signatureOnly ? ' (--signature-only: trust not required)' : ''}`, ...(single || p.verbose ? describeVerdict(opened, v, p.verbose) : [])];
+      text = [`${src.label}: ${STATE_WORDS[v.state]}${policy.signatureOnly ? ' (--signature-only: trust not required)' : ''}`, ...describeVerdict(opened, v, p.verbose)];
       counts.set(v.state, (counts.get(v.state) ?? 0) + 1);
     } catch (e) {
       const r = errorRecord(e);
@@ -68,12 +74,17 @@ export async function runVerify(p: Printer, files: string[], o: VerifyValues): P
     }
     codes.push(code);
     report?.write(record);
-    if (p.json) p.result(record, single);
-    else p.lines(text);
+    records.push(record);
+    texts.push(text);
+    if (n > 1) flush();
   }
   const summary = { messages: n, ...Object.fromEntries(counts), exitCode: worstExit(codes) };
   await report?.close({ summary });
-  if (!single || n !== 1) {
+  if (n === 1) {
+    p.result(records[0]);
+    p.lines(texts[0]!);
+  } else {
+    flush();
     if (p.json) p.result({ summary }, false);
     else p.lines(`${n} message(s): ${[...counts].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
   }

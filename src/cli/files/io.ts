@@ -182,7 +182,8 @@ export async function writeStdout(bytes: Uint8Array): Promise<void> {
  * place; a regular file atomically, and an existing one only with `force`.
  */
 export async function writeOutput(path: string, bytes: Uint8Array, opts: { force?: boolean } = {}): Promise<void> {
-  if (path === '-') return writeStdout(bytes);
+  // Our own stdout by name: written through the stream (opening it again fails when it is a socket).
+  if (path === '-' || path === '/dev/stdout' || path === '/dev/fd/1' || path === '/proc/self/fd/1') return writeStdout(bytes);
   let target = path;
   const s = await stat(path).catch(() => undefined);
   if (s && !s.isFile()) {

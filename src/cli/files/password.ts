@@ -36,9 +36,9 @@ export async function resolvePassword(o: KeyValues, what: string, usage: (m: str
 function prompt(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    process.stderr.write(question);
     let value = '';
-    stdin.setRawMode(true);
+    stdin.setRawMode(true); // echo off before the question shows, so nothing typed is ever echoed
+    process.stderr.write(question);
     stdin.resume();
     const done = (err?: Error) => {
       stdin.setRawMode(false);
