@@ -116,3 +116,29 @@ function plainProgress(opts: ProgressOptions): Progress {
     stop: (c) => { clearInterval(timer); if (c.done !== lastDone) line(c); },
   };
 }
+
+/**
+ * Progress for commands over many inputs whose total is not known in advance (`verify`,
+ * `inspect` over folders and mboxes): on a terminal only, and only once the run has taken more
+ * than `delayMs` (default 1 s), so a quick run prints nothing extra. Result lines go through
+ * `print` so they never break the bar.
+ */
+export function lazyProgress(opts: { enabled: boolean; delayMs?: number }): { tick(c: ProgressCounts): void; print(write: () => void): void; stop(c: ProgressCounts): void } {
+  const started = Date.now();
+  let shown: Progress | undefined;
+  const enabled = opts.enabled && process.stderr.isTTY === true;
+  return {
+    tick(c) {
+      if (!enabled) return;
+      if (!shown && Date.now() - started >= (opts.delayMs ?? 1000)) shown = createProgress({ stream: process.stderr, totalBytes: 0, tty: true });
+      shown?.update(c);
+    },
+    print(write) {
+      if (!shown || !process.stdout.isTTY) return write();
+      // the bar and the lines share the terminal: clear the bar line, write, redraw on the next tick
+      process.stderr.write('\r\x1b[2K');
+      write();
+    },
+    stop(c) { shown?.stop(c); },
+  };
+}

@@ -14,6 +14,7 @@ import { internetOf, loadBytes } from '../files/io.js';
 import { sniffInput } from '../files/formats.js';
 import { eachMessage } from '../files/sources.js';
 import { JsonLines } from '../files/jsonLines.js';
+import { lazyProgress } from '../progress.js';
 import { attachmentSummaries, inspect, renderInspect, type InspectReport } from './inspectReport.js';
 import { describeVerdict, verdictJson } from '../present.js';
 import { runX400Inspect } from './x400.js';
@@ -52,7 +53,9 @@ export async function runInspect(p: Printer, files: string[], o: InspectValues):
   const all: Array<{ label: string; r?: InspectReport; code: number; error?: ReturnType<typeof errorRecord>; thrown?: unknown }> = [];
   const single = files.length === 1;
   let fromMbox = false;
+  const progress = lazyProgress({ enabled: !p.quiet && !p.json });
   for await (const src of eachMessage(files)) {
+    progress.tick({ done: all.length, failed: all.filter((a) => a.error).length, bytes: 0 });
     if (src.index !== undefined) {
       if (o.index !== undefined && src.index !== o.index) continue; // --index N: that message of the mbox only
       fromMbox = o.index === undefined;
@@ -70,6 +73,7 @@ export async function runInspect(p: Printer, files: string[], o: InspectValues):
       report?.write({ input: src.label, error: rec });
     }
   }
+  progress.stop({ done: all.length, failed: all.filter((a) => a.error).length, bytes: 0 });
   const many = all.length > 1 || fromMbox;
   const code = all.length === 0 ? EXIT.REJECTED : worstExit(all.map((a) => a.code));
   await report?.close({ summary: { messages: all.length, rejected: all.filter((a) => a.error).length, exitCode: code } });

@@ -14,6 +14,7 @@ import { loadCertFiles, loadCrlFiles, loadRecipient } from '../files/keyFiles.js
 import { eachMessage } from '../files/sources.js';
 import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
 import { JsonLines } from '../files/jsonLines.js';
+import { lazyProgress } from '../progress.js';
 
 type VerifyValues = KeyValues & TrustValues & InputValues & { content?: string; report?: string; force?: boolean };
 
@@ -42,10 +43,11 @@ export async function runVerify(p: Printer, files: string[], o: VerifyValues): P
   // One message: the whole verdict (pretty JSON); several: a line each. Known after the second.
   const texts: string[][] = [];
   const records: unknown[] = [];
-  const flush = () => {
+  const progress = lazyProgress({ enabled: !p.quiet && !p.json });
+  const flush = () => progress.print(() => {
     for (const r of records.splice(0)) p.result(r, false);
     for (const x of texts.splice(0)) p.lines(x.slice(0, 1));
-  };
+  });
   const report = o.report ? await JsonLines.create(o.report, o.force) : undefined;
   const codes: number[] = [];
   const counts = new Map<string, number>();
@@ -77,7 +79,9 @@ export async function runVerify(p: Printer, files: string[], o: VerifyValues): P
     records.push(record);
     texts.push(text);
     if (n > 1) flush();
+    progress.tick({ done: n, failed: counts.get('rejected') ?? 0, bytes: 0 });
   }
+  progress.stop({ done: n, failed: counts.get('rejected') ?? 0, bytes: 0 });
   const summary = { messages: n, ...Object.fromEntries(counts), exitCode: worstExit(codes) };
   await report?.close({ summary });
   if (n === 1) {
