@@ -58,7 +58,8 @@ export async function validateSigner(cert: pkijs.Certificate, ctx: PathContext, 
       }
       const r = await checkPath(p, ctx, policy, { depth: 0, inProgress: new Set() });
       if (p.certs.length === 0) selfValidity(p.anchor, ctx.time, r.reasons);
-      const failures = r.reasons.filter((x) => x.kind === 'failure').length;
+      // a path whose signatures verify is a better explanation than one through a wrong-key issuer
+      const failures = r.reasons.reduce((n, x) => n + (x.kind !== 'failure' ? 0 : x.code === 'bad-signature' ? 100 : 1), 0);
       if (failures === 0) {
         chosen = { p, r };
         break;
