@@ -13,8 +13,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
 import { bytesEqual, lfToCrlf, toArrayBuffer } from './bytes.js';
-import { validAt } from './chain.js';
-import { allowsEmailSigning, emailsOf, issuerOf, serialHexOf, subjectOf } from './certs.js';
+import { allowsEmailSigning, emailsOf, issuerOf, serialHexOf, subjectOf, validAt } from './certs.js';
 import { parseCertificate } from './keys.js';
 import { type BerLimits, fromSchema, guardAsync, octetsOf, parseBer } from './der.js';
 import { certsOf, findSignerCert, signingTimeOf } from './inspect.js';
@@ -188,6 +187,20 @@ function limit(n: number, max: number, what: string, asn1Path: string): void {
   if (n > max) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${n} ${what}, over the limit of ${max}`, { asn1Path });
 }
 
+/**
+ * RFC 5652 5.1 bounds, counted on the BER tree before PKI.js reads the SignedData (reading 2000
+ * SignerInfos alone takes seconds): SignerInfos, certificates [0], CRLs [1].
+ */
+function preflight(content: asn1js.AsnType, lim: Required<VerifyLimits>, opts: VerifyOptions): void {
+  const seq = (content as asn1js.Sequence).valueBlock?.value;
+  if (!Array.isArray(seq)) return; // readSignedData reports the malformation
+  const count = (el: asn1js.AsnType | undefined) => ((el as asn1js.Constructed | undefined)?.valueBlock?.value?.length ?? 0);
+  const tagged = (n: number) => seq.find((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === n);
+  limit(count(seq[seq.length - 1]), lim.maxSigners, 'SignerInfos', 'SignedData.signerInfos');
+  limit(count(tagged(0)) + (opts.intermediates ?? []).length, lim.maxCertificates, 'certificates (SignedData.certificates + intermediates)', 'SignedData.certificates');
+  limit(count(tagged(1)) + (opts.crls ?? []).length, lim.maxCrls, 'CRLs (SignedData.crls + crls)', 'SignedData.crls');
+}
+
 /** CRLs of a SignedData (RevocationInfoChoices, RFC 5652 10.2.1; other formats are ignored). */
 function crlsOf(sd: pkijs.SignedData): pkijs.CertificateRevocationList[] {
   return (sd.crls ?? []).filter((c): c is pkijs.CertificateRevocationList => c instanceof pkijs.CertificateRevocationList);
@@ -209,17 +222,14 @@ export async function verifySignedData(der: Uint8Array, opts: VerifyOptions = {}
 
 async function verifyImpl(der: Uint8Array, opts: VerifyOptions): Promise<VerifyReport> {
   const ci = readContentInfo(der, opts.limits);
+  const lim = { ...DEFAULT_LIMITS, ...opts.verifyLimits };
+  preflight(ci.content, lim, opts);
   const sd = readSignedData(ci);
   const eContentType = sd.encapContentInfo.eContentType;
   const embedded = sd.encapContentInfo.eContent ? octetsOf(sd.encapContentInfo.eContent) : undefined;
   const content = opts.content ?? embedded;
   if (!content) throw new SmimeBridgeError('INVALID_ARGUMENT', 'detached signature: the signed content must be given (opts.content)', { asn1Path: 'SignedData.encapContentInfo.eContent' });
   const now = opts.now ?? new Date();
-  const lim = { ...DEFAULT_LIMITS, ...opts.verifyLimits };
-  // RFC 5652 5.1 bounds: counted before any work
-  limit(sd.signerInfos.length, lim.maxSigners, 'SignerInfos', 'SignedData.signerInfos');
-  limit((sd.certificates ?? []).length + (opts.intermediates ?? []).length, lim.maxCertificates, 'certificates (SignedData.certificates + intermediates)', 'SignedData.certificates');
-  limit((sd.crls ?? []).length + (opts.crls ?? []).length, lim.maxCrls, 'CRLs (SignedData.crls + crls)', 'SignedData.crls');
   const anchors = (opts.trustAnchors ?? []).map((d, i) => parseCertificate(d, `trustAnchors[${i}]`));
   const extra = (opts.intermediates ?? []).map((d, i) => parseCertificate(d, `intermediates[${i}]`));
   const embeddedCerts = certsOf(sd);

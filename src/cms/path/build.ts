@@ -12,7 +12,7 @@
  */
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../../errors.js';
-import { issuerOf, subjectOf } from '../certs.js';
+import { issuerOf, subjectOf, validAt } from '../certs.js';
 import type { PathContext } from './context.js';
 import { akiBytes, keyIdMatch } from './ext.js';
 import { nameKey } from './names.js';
@@ -30,10 +30,6 @@ export interface BuildLog {
   notes: PathReason[];
   deadEnd: pkijs.Certificate[];
   deadEndReason?: PathReason;
-}
-
-function validAt(c: pkijs.Certificate, t: Date): boolean {
-  return c.notBefore.value.getTime() <= t.getTime() && t.getTime() <= c.notAfter.value.getTime();
 }
 
 /**
