@@ -1,9 +1,15 @@
 /**
  * `verifySignedData`: check every SignerInfo of a CMS SignedData (RFC 5652 5.4, 5.6) over the
  * encapsulated or detached content, and report one record per signer: signature validity and
- * why not, algorithms (SHA-1 flagged weak), signer certificate, path to trust anchors, validity
- * at signing time and now, e-mail protection key usage (RFC 8550 4.4), address match
- * (RFC 8550 3). A tampered message gives `signatureValid: false`, never a throw.
+ * why not, algorithms (SHA-1 flagged weak), signer certificate, RFC 5280 section 6 path
+ * validation to the trust anchors with CRLs from the message and the caller (`path`, see
+ * src/cms/path/), validity at signing time and now, e-mail protection key usage (RFC 8550 4.4),
+ * address match (RFC 8550 3). A tampered message gives `signatureValid: false`, never a throw.
+ *
+ * Bounds (each a `LIMIT_EXCEEDED` with the ASN.1 path, options in `verifyLimits`): SignerInfos,
+ * certificates and CRLs are counted before PKI.js reads them; path building tries a capped
+ * number of issuer candidates per step with a per-verification signature cache and budget; the
+ * content is digested once per digest algorithm, not once per signer.
  *
  * Line ends: verification runs over the exact bytes first; if that fails and the content has bare
  * LF line ends, it is retried over the canonical CRLF form (RFC 8551 3.1.1; OpenSSL does the

@@ -59,4 +59,45 @@ if (!existsSync(ROOT + 'MANIFEST.json')) {
     console.log(`PKITS: ${agree}/224 agree with NIST's expected verdicts`);
     assert.deepEqual(Object.keys(misses).sort(), Object.keys(KNOWN_MISSES).sort(), JSON.stringify(misses, null, 1));
   });
+
+  const one = async (section: string, opts: Parameters<typeof verifySignedData>[1]) => {
+    const e = manifest.entries.find((x) => x.section === section)!;
+    const [first, sig] = parseMime(u8(readFileSync(ROOT + e.file))).root.children;
+    const content = first!.source.subarray(first!.range.start, first!.range.end);
+    return (await verifySignedData(decodeBody(sig!), { content, trustAnchors: [anchor], ...opts })).signers[0]!;
+  };
+
+  test('PKITS revocation modes: a missing CRL (4.4.1) is a not-checked reason under the default if-available, a failure under require', async () => {
+    const dflt = await one('4.4.1', {});
+    assert.equal(dflt.path.outcome, 'trusted');
+    assert.equal(dflt.path.revocation, 'partial'); // the trust anchor's CRL covers the CA, nothing covers the end entity
+    assert.ok(dflt.path.reasons.some((r) => r.code === 'revocation-unknown' && r.kind === 'not-checked' && r.certIndex === 0));
+    const req = await one('4.4.1', { revocation: 'require' });
+    assert.equal(req.path.outcome, 'invalid');
+    assert.ok(req.path.reasons.some((r) => r.code === 'revocation-unknown' && r.kind === 'failure'));
+  });
+
+  test('PKITS revocation modes: a revoked end entity (4.4.3) is invalid by default, and only revocation off ignores the CRL', async () => {
+    const dflt = await one('4.4.3', {});
+    assert.equal(dflt.path.outcome, 'invalid');
+    assert.ok(dflt.path.reasons.some((r) => r.code === 'revoked' && r.certIndex === 0));
+    const off = await one('4.4.3', { revocation: 'off' });
+    assert.equal(off.path.outcome, 'trusted');
+    assert.equal(off.path.revocation, 'off');
+  });
+
+  test('PKITS 4.1.5: DSA parameters inherited from the issuer (RFC 5280 6.1.4 (f)) check, and SHA-1 / DSA-1024 are listed as weak', async () => {
+    const s = await one('4.1.5', { revocation: 'require' });
+    assert.equal(s.signatureValid, true);
+    assert.equal(s.path.outcome, 'trusted');
+    assert.equal(s.path.certs[0]!.keyType, 'DSA');
+    assert.ok(s.path.weak.includes('SHA-1'));
+    assert.equal(s.path.validationTimeSource, 'signing-time');
+  });
+
+  test('PKITS 4.6.5 with revocation off: pathLenConstraint violated names the certificate (index 1, the sub-CA)', async () => {
+    const s = await one('4.6.5', { revocation: 'off' });
+    assert.equal(s.path.outcome, 'invalid');
+    assert.deepEqual(s.path.reasons.filter((r) => r.kind === 'failure').map((r) => [r.code, r.certIndex]), [['path-length-exceeded', 1]]);
+  });
 }
