@@ -9,8 +9,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { verifySignedData } from '../../src/cms/index.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type PolicyInputs, verifySignedData } from '../../src/cms/index.js';
 import { parseMime } from '../../src/mime/parse.js';
 import { decodeBody } from '../../src/mime/encoding.js';
 
@@ -21,6 +24,8 @@ interface Entry {
   section: string;
   name: string;
   expected: 'valid' | 'invalid';
+  policyDependent: boolean;
+  embeddedCerts: string[];
 }
 
 /** section → why we miss it (empty: none). */
@@ -99,5 +104,44 @@ if (!existsSync(ROOT + 'MANIFEST.json')) {
     const s = await one('4.6.5', { revocation: 'off' });
     assert.equal(s.path.outcome, 'invalid');
     assert.deepEqual(s.path.reasons.filter((r) => r.kind === 'failure').map((r) => [r.code, r.certIndex]), [['path-length-exceeded', 1]]);
+  });
+
+  test('PKITS 4.8-4.12 under non-default policy inputs agree with OpenSSL verify -policy_check (revocation off on both sides)', async () => {
+    const NIST1 = '2.16.840.1.101.3.2.1.48.1';
+    const NIST2 = '2.16.840.1.101.3.2.1.48.2';
+    const settings: { name: string; policy: PolicyInputs; flags: string[] }[] = [
+      { name: 'explicit, {NIST-test-policy-1}', policy: { initialExplicitPolicy: true, userInitialPolicySet: [NIST1] }, flags: ['-explicit_policy', '-policy', NIST1] },
+      { name: 'explicit, {NIST-test-policy-2}', policy: { initialExplicitPolicy: true, userInitialPolicySet: [NIST2] }, flags: ['-explicit_policy', '-policy', NIST2] },
+      { name: 'mapping and anyPolicy inhibited, explicit', policy: { initialExplicitPolicy: true, initialPolicyMappingInhibit: true, initialAnyPolicyInhibit: true }, flags: ['-explicit_policy', '-inhibit_map', '-inhibit_any', '-policy', '2.5.29.32.0'] },
+    ];
+    const tmp = mkdtempSync(join(tmpdir(), 'smime-bridge-pkits-'));
+    try {
+      const pem = (f: string) => execFileSync('openssl', ['x509', '-inform', 'DER', '-in', ROOT + f]).toString();
+      writeFileSync(join(tmp, 'ta.pem'), pem(manifest.trustAnchor));
+      const disagree: string[] = [];
+      let runs = 0;
+      for (const e of manifest.entries.filter((x) => x.policyDependent)) {
+        const ee = e.embeddedCerts.find((c) => /EE\.crt$/.test(c))!;
+        writeFileSync(join(tmp, 'ee.pem'), pem(ee));
+        const others = e.embeddedCerts.filter((c) => c !== ee);
+        writeFileSync(join(tmp, 'untrusted.pem'), others.map(pem).join(''));
+        for (const st of settings) {
+          let theirs = true;
+          try {
+            execFileSync('openssl', ['verify', '-x509_strict', '-policy_check', ...st.flags, '-CAfile', join(tmp, 'ta.pem'), ...(others.length ? ['-untrusted', join(tmp, 'untrusted.pem')] : []), '-attime', '1577836800', join(tmp, 'ee.pem')], { stdio: 'pipe' });
+          } catch {
+            theirs = false;
+          }
+          const s = await one(e.section, { revocation: 'off', policy: st.policy });
+          const ours = s.path.outcome === 'trusted';
+          runs++;
+          if (ours !== theirs) disagree.push(`${e.section} [${st.name}]: OpenSSL ${theirs ? 'valid' : 'invalid'}, ours ${s.path.outcome} ${s.path.reasons.map((r) => r.code).join(',')}`);
+        }
+      }
+      assert.equal(runs, 63 * settings.length);
+      assert.deepEqual(disagree, []);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 }

@@ -133,7 +133,7 @@ export async function revocationOf(p: BuiltPath, idx: number, ctx: PathContext, 
     for (const crl of ctx.crls) {
       if (mask === ALL_REASONS) break;
       if (isDelta(crl)) {
-        if (!('why' in scope(crl, cert, dp))) problems.add('only a delta CRL (deltaCRLIndicator) is in scope, it cannot stand alone');
+        if (!('why' in scope(crl, cert, dp))) problems.add('a delta CRL (deltaCRLIndicator) is in scope but cannot stand alone');
         continue;
       }
       const sc = scope(crl, cert, dp);
