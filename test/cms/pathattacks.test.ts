@@ -31,7 +31,7 @@ function cert(name: string, subj: string, ext: string, issuer?: string, opts: { 
 }
 
 const CA = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid';
-const EE = (mail: string) => `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectAltName=email:${mail}\nauthorityKeyIdentifier=keyid`;
+const EE = (mail: string, moreNames = '') => `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectAltName=email:${mail}${moreNames}\nauthorityKeyIdentifier=keyid`;
 
 /** Sign MIME_CRLF with `who` (openssl cms), carrying the `chain` certificates too. */
 function sign(who: string, chain: string[] = []): Uint8Array {
@@ -100,6 +100,20 @@ test('nameConstraints excluding the signer address (RFC 5280 4.2.1.10): invalid,
   assert.equal(s.path.outcome, 'invalid');
   assert.equal(s.chain.trusted, false);
   assert.ok(s.path.reasons.some((r) => r.code === 'name-constraints' && r.certIndex === 0 && r.kind === 'failure'), JSON.stringify(s.path.reasons));
+});
+
+test('nameConstraints on iPAddress and DNS: a name outside the permitted subtrees is invalid, as OpenSSL says; inside is trusted', async () => {
+  cert('ipca', '/CN=IP CA', CA + '\nnameConstraints=critical,permitted;IP:10.0.0.0/255.0.0.0,permitted;DNS:example.org,permitted;email:example.org', 'root');
+  cert('ipin', '/CN=in', EE('in@example.org', ',IP:10.1.2.3,DNS:mail.example.org'), 'ipca');
+  cert('ipout', '/CN=out', EE('out@example.org', ',IP:192.168.1.1'), 'ipca');
+  assert.equal(osslVerify('ipin.pem', 'root.pem', ['ipca.pem']).ok, true);
+  const o = osslVerify('ipout.pem', 'root.pem', ['ipca.pem']);
+  assert.equal(o.ok, false);
+  assert.match(o.err, /permitted subtree/);
+  assert.equal((await verdict(sign('ipin', ['ipca.pem']), ['root.pem'])).path.outcome, 'trusted');
+  const s = await verdict(sign('ipout', ['ipca.pem']), ['root.pem']);
+  assert.equal(s.path.outcome, 'invalid');
+  assert.ok(s.path.reasons.some((r) => r.code === 'name-constraints' && /iPAddress/.test(r.message)), JSON.stringify(s.path.reasons));
 });
 
 test('an end-entity certificate given as trust anchor never issues: its key cannot mint trusted certificates', async () => {
