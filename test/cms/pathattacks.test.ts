@@ -18,15 +18,15 @@ const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio:
 const der = (pem: string) => u8(run(['x509', '-in', pem, '-outform', 'DER']));
 
 /** A key and a certificate: self-signed (no `issuer`) or signed by `issuer` with the extensions `ext`. */
-function cert(name: string, subj: string, ext: string, issuer?: string, opts: { rsa?: boolean; md?: string } = {}): string {
-  const keyArgs = opts.rsa ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+function cert(name: string, subj: string, ext: string, issuer?: string, opts: { rsa?: number; ed25519?: boolean; md?: string } = {}): string {
+  const keyArgs = opts.ed25519 ? ['-newkey', 'ed25519'] : opts.rsa ? ['-newkey', `rsa:${opts.rsa}`] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
   writeFileSync(p(`${name}.ext`), ext + '\n');
   if (!issuer) {
     run(['req', '-x509', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', subj, '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-addext', 'subjectKeyIdentifier=hash']);
     return `${name}.pem`;
   }
   run(['req', '-new', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj]);
-  run(['x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '365', '-extfile', `${name}.ext`, ...(opts.md ? [`-${opts.md}`] : ['-sha256'])]);
+  run(['x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '365', '-extfile', `${name}.ext`, ...(opts.md ? [`-${opts.md}`] : opts.ed25519 || issuer === 'edroot' ? [] : ['-sha256'])]);
   return `${name}.pem`;
 }
 
@@ -49,7 +49,7 @@ function osslVerify(leaf: string, anchor: string, untrusted: string[] = []): { o
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'smime-bridge-path-'));
-  cert('root', '/CN=Attack Root/O=smime-bridge tests', '', undefined, { rsa: true }); // RSA: it also signs with MD5 below
+  cert('root', '/CN=Attack Root/O=smime-bridge tests', '', undefined, { rsa: 2048 }); // RSA: it also signs with MD5 below
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -190,4 +190,24 @@ test('an MD5-signed certificate is "MD5 not accepted", not a bad signature; MD5 
   assert.match(r!.message, /MD5 not accepted/);
   assert.ok(!s.path.reasons.some((x) => x.code === 'bad-signature'));
   assert.ok(s.path.weak.includes('MD5'));
+});
+
+test('an RSA-1024 signer key is listed as weak (the verdict policy decides)', async () => {
+  cert('small', '/CN=small', EE('small@example.org'), 'root', { rsa: 1024 });
+  const s = await verdict(sign('small'), ['root.pem']);
+  assert.equal(s.path.outcome, 'trusted', JSON.stringify(s.path.reasons));
+  assert.ok(s.path.weak.includes('RSA-1024'));
+  assert.equal(s.path.certs[0]!.keyBits, 1024);
+});
+
+test('a certificate signed with an algorithm we cannot check (Ed25519) gives outcome cannot-check, not trusted', async () => {
+  cert('edroot', '/CN=Ed Root', '', undefined, { ed25519: true });
+  cert('edee', '/CN=ed', EE('ed@example.org'), 'edroot');
+  assert.ok(osslVerify('edee.pem', 'edroot.pem').ok);
+  const s = await verdict(sign('edee'), ['edroot.pem']);
+  assert.equal(s.signatureValid, true);
+  assert.equal(s.path.outcome, 'cannot-check');
+  assert.equal(s.chain.trusted, false);
+  assert.ok(s.path.reasons.some((r) => r.code === 'unsupported-algorithm' && r.kind === 'not-checked' && r.certIndex === 0));
+  assert.equal(s.path.certs[1]!.keyType, 'Ed25519');
 });
