@@ -115,3 +115,8 @@ export function certDer(cert: pkijs.Certificate): Uint8Array {
 export function spkiDer(cert: pkijs.Certificate): Uint8Array {
   return new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
 }
+
+/** Is `cert` within its validity period at `t` (RFC 5280 4.1.2.5)? */
+export function validAt(cert: pkijs.Certificate, t: Date): boolean {
+  return cert.notBefore.value.getTime() <= t.getTime() && t.getTime() <= cert.notAfter.value.getTime();
+}

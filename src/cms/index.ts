@@ -2,7 +2,7 @@
  * smime-bridge CMS layer: S/MIME cryptography on CMS bytes, for Node and browsers.
  *
  * - {@link inspectCms}: what a CMS blob is (content type, signers, recipients, algorithms)
- * - {@link verifySignedData}: one verdict per signer (signature, chain, validity, usage, address)
+ * - {@link verifySignedData}: one verdict per signer (signature, RFC 5280 path with CRLs, validity, usage, address)
  * - {@link decryptEnvelopedData}: EnvelopedData / AuthEnvelopedData with RSA or ECDH keys
  * - {@link signData} / {@link micalgFor}: SignedData for clear-signed or opaque-signed mail
  * - {@link encryptData}: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM)
@@ -15,6 +15,8 @@ export { inspectCms } from './inspect.js';
 export type { CmsInfo, CmsIdentifier, SignerSummary, RecipientSummary } from './inspect.js';
 export { verifySignedData, bareAddress } from './verify.js';
 export type { VerifyOptions, VerifyReport, SignerResult, SignerFailure } from './verify.js';
+export type { PathReport, PathOutcome, PathReason, ReasonKind, CertSummary, RevocationMode, PolicyInputs, VerifyLimits } from './path/types.js';
+export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './path/context.js';
 export { decryptEnvelopedData } from './decrypt.js';
 export type { Recipient, DecryptOptions } from './decrypt.js';
 export { signData, micalgFor } from './sign.js';

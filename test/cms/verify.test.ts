@@ -89,12 +89,23 @@ test('without trust anchors the signature is still valid but the chain is not tr
   assert.equal(r.signers[0]!.addressMatches, undefined);
 });
 
-test('validity: a "now" after the certificate expiry gives validNow false and an untrusted chain', async () => {
+test('validity: a "now" after the certificate expiry gives validNow false; the path is validated at the signing time unless told otherwise', async () => {
   const der = osslSign(pki.rsa, MIME_CRLF, ['-md', 'sha256']);
-  const r = await verifySignedData(der, { content: MIME_CRLF, trustAnchors: ca, now: new Date(Date.now() + 2 * 365 * 86400_000) });
-  assert.equal(r.signers[0]!.validNow, false);
-  assert.equal(r.signers[0]!.validAtSigningTime, true);
-  assert.equal(r.signers[0]!.chain.trusted, false);
+  const later = new Date(Date.now() + 2 * 365 * 86400_000);
+  const r = await verifySignedData(der, { content: MIME_CRLF, trustAnchors: ca, now: later });
+  const s = r.signers[0]!;
+  assert.equal(s.validNow, false);
+  assert.equal(s.validAtSigningTime, true);
+  // RFC 5280 6.1.1 (b) "the time for which the path is valid": the signingTime attribute (issue 10)
+  assert.equal(s.path.validationTimeSource, 'signing-time');
+  assert.equal(s.path.validationTime, s.signingTime!.toISOString());
+  assert.equal(s.chain.trusted, true);
+  // at "now" (as OpenSSL does), the expired certificate fails
+  const atNow = (await verifySignedData(der, { content: MIME_CRLF, trustAnchors: ca, now: later, validationTime: 'now' })).signers[0]!;
+  assert.equal(atNow.chain.trusted, false);
+  assert.equal(atNow.path.outcome, 'invalid');
+  assert.equal(atNow.path.validationTimeSource, 'now');
+  assert.ok(atNow.path.reasons.some((x) => x.code === 'expired' && x.certIndex === 0));
 });
 
 test('RFC 8550 3: a From address not in the certificate gives addressMatches false', async () => {
