@@ -70,13 +70,14 @@ export function trustOptions(c: Command): Command {
     .option('--signature-only', 'do not require a path to a trust anchor (signature, digest, usage, address and algorithms still decide)')
     .option('--allow-address-mismatch', 'a From/Sender address the certificate does not carry is a note, not invalid')
     .option('--allow-weak <alg>', 'accept a weak signature algorithm: md5, sha1 or rsa-short (RSA under 2048 bits) (repeatable)', weakAlgorithm)
-    .option('--at <time>', 'check certificates at this time (ISO 8601) instead of the signing time or now');
+    .addOption(new Option('--revocation <mode>', 'CRL checking: require (a certificate no CRL covers fails), if-available (CRLs at hand are checked), off').choices(['require', 'if-available', 'off']).default('if-available'))
+    .option('--at <time>', 'validate certificate paths at this time (ISO 8601) instead of the signing time (or now when the message has none or it lies ahead)');
 }
 
 /** Values of the key group. */
 export interface KeyValues { key?: string; cert?: string; p12?: string; password?: string; passwordFile?: string; passwordEnv?: string }
 /** Values of the trust group. */
-export interface TrustValues { ca?: string[]; trustLeaf?: string[]; crl?: string[]; signatureOnly?: boolean; allowAddressMismatch?: boolean; allowWeak?: string[]; at?: string }
+export interface TrustValues { ca?: string[]; trustLeaf?: string[]; crl?: string[]; revocation?: string; signatureOnly?: boolean; allowAddressMismatch?: boolean; allowWeak?: string[]; at?: string }
 /** Values of the output group. */
 export interface OutputValues { out: string; to?: string; force?: boolean }
 /** Values of the input group. */

@@ -54,6 +54,13 @@ export interface SignerVerdict {
   signingTime?: string;
   /** Subjects from the signer up to the anchor, as far as found. */
   path: string[];
+  /** The certificates of that path (subject, issuer, serial, validity, SHA-256, key, usages, addresses). */
+  certificates: SignerResult['path']['certs'];
+  /** The time the path was validated at, and why that time. */
+  validationTime: string;
+  validationTimeSource: SignerResult['path']['validationTimeSource'];
+  /** Revocation: `checked`, `partial`, `not-checked` or `off`. */
+  revocation: SignerResult['path']['revocation'];
 }
 
 /** The verdict of a message. */
@@ -89,22 +96,16 @@ function signatureReasons(s: SignerResult): Reason[] {
   }
 }
 
-/** Path outcome: from the RFC 5280 validation result when present, else from the simple chain record. */
+/** The path verdict (RFC 5280 6, cms/path): outcome and reasons, relaxed only by --signature-only. */
 function pathReasons(s: SignerResult, policy: VerdictPolicy): Reason[] {
-  const p = (s as SignerResult & { path?: { outcome: string; reasons: { code: string; message: string }[] } }).path;
+  const p = s.path;
+  if (p.outcome === 'trusted') return p.reasons.filter((r) => r.kind !== 'failure').map((r) => ({ code: r.code, severity: 'note' as const, message: r.message }));
+  const severity: Reason['severity'] = p.outcome === 'invalid' ? 'invalid' : p.outcome === 'cannot-check' ? 'cannot-check' : 'untrusted';
   const relax = (r: Reason): Reason => (policy.signatureOnly && r.severity === 'untrusted'
     ? { ...r, severity: 'note', message: `${r.message} (not required: --signature-only)` } : r);
-  if (p) {
-    if (p.outcome === 'trusted') return [];
-    const severity: Reason['severity'] = p.outcome === 'invalid' ? 'invalid' : p.outcome === 'cannot-check' ? 'cannot-check' : 'untrusted';
-    const list = p.reasons.length ? p.reasons : [{ code: 'PATH_NOT_TRUSTED', message: s.chain.reason ?? 'no path to a trust anchor' }];
-    return list.map((r) => relax({ code: r.code, severity, message: r.message }));
-  }
-  if (s.chain.trusted) return [];
-  const why = s.chain.reason ?? 'no path to a trust anchor';
-  // A path that reaches an anchor but breaks a rule is invalid; one that reaches none is untrusted.
-  const broken = /is not a CA|not valid at/.test(why);
-  return [relax({ code: broken ? 'PATH_INVALID' : 'PATH_NOT_TRUSTED', severity: broken ? 'invalid' : 'untrusted', message: why })];
+  const list = p.reasons.length ? p.reasons : [{ code: 'PATH_NOT_TRUSTED', message: s.chain.reason ?? 'no path to a trust anchor', kind: 'failure' as const }];
+  return list.map((r) => relax({ code: r.code, severity: r.kind === 'failure' ? severity : 'note', message: r.message }))
+    .concat(list.some((r) => r.kind === 'failure') ? [] : [relax({ code: 'PATH_NOT_TRUSTED', severity, message: s.chain.reason ?? 'no path to a trust anchor' })]);
 }
 
 function weakReasons(s: SignerResult, policy: VerdictPolicy): Reason[] {
@@ -112,8 +113,9 @@ function weakReasons(s: SignerResult, policy: VerdictPolicy): Reason[] {
   const both = `${s.digestAlgorithm} ${s.signatureAlgorithm}`.toLowerCase();
   if (/md5/.test(both)) names.add('md5');
   if (/sha-?1(?!\d)/.test(both)) names.add('sha1');
-  const keyBits = (s as SignerResult & { keyBits?: number }).keyBits;
-  if (keyBits !== undefined && /rsa/i.test(s.signatureAlgorithm) && keyBits < 2048) names.add('rsa-short');
+  const signerCert = s.path.certs[0];
+  const keyBits = signerCert?.keyType === 'RSA' || signerCert?.keyType === 'RSA-PSS' ? signerCert.keyBits : undefined;
+  if (keyBits !== undefined && keyBits < 2048) names.add('rsa-short');
   return [...names].map((n) => {
     const what = n === 'rsa-short' ? `RSA key of ${keyBits} bits (under 2048)` : n === 'md5' ? 'MD5' : 'SHA-1';
     return policy.allowWeak?.includes(n)
@@ -139,14 +141,17 @@ export function signerVerdict(s: SignerResult, layer: number, env: EnvelopeAddre
   const reasons: Reason[] = [...signatureReasons(s)];
   if (s.signatureValid) {
     reasons.push(...pathReasons(s, policy));
-    if (s.validAtSigningTime === false) reasons.push({ code: 'CERT_NOT_VALID_AT_SIGNING', severity: 'invalid', message: 'a certificate of the path was not valid at the signing time' });
+    // SHA-1 (and other weak) signatures on certificates of the path are named; MD5 there is a path failure already.
+    const certWeak = s.path.weak.filter((w) => !/^RSA-\d+$/.test(w) || s.path.certs.length > 1);
+    if (certWeak.length) reasons.push({ code: 'WEAK_IN_PATH', severity: 'note', message: `weak algorithms in the certificate path: ${certWeak.join(', ')}` });
     if (!s.emailProtectionUsage) reasons.push({ code: 'KEY_USAGE', severity: 'invalid', message: 'the certificate does not allow e-mail signing (keyUsage/extKeyUsage, RFC 8550 4.4.2, 4.4.4)' });
     reasons.push(...addressReasons(s, env, policy));
     reasons.push(...weakReasons(s, policy));
   }
   return {
     layer, state: worst(reasons), reasons, signer: s.signer, digestAlgorithm: s.digestAlgorithm, signatureAlgorithm: s.signatureAlgorithm,
-    signingTime: s.signingTime?.toISOString(), path: s.chain.path,
+    signingTime: s.signingTime?.toISOString(), path: s.chain.path, certificates: s.path.certs,
+    validationTime: s.path.validationTime, validationTimeSource: s.path.validationTimeSource, revocation: s.path.revocation,
   };
 }
 

@@ -22,17 +22,19 @@ const usage = (m: string) => new UsageError(m);
 
 /** Trust, keys and policy from the options, shared by every command that opens layers. */
 export async function openOptionsFrom(o: KeyValues & TrustValues): Promise<{ open: OpenOptions; policy: VerdictPolicy }> {
-  let now: Date | undefined;
+  let at: Date | undefined;
   if (o.at !== undefined) {
-    now = new Date(o.at);
-    if (Number.isNaN(now.getTime())) throw usage(`--at needs an ISO 8601 time, got "${o.at}"`);
+    at = new Date(o.at);
+    if (Number.isNaN(at.getTime())) throw usage(`--at needs an ISO 8601 time, got "${o.at}"`);
   }
-  const trustAnchors = await loadCertFiles(o.ca ?? []);
-  const trustLeaves = await loadCertFiles(o.trustLeaf ?? []);
+  // --trust-leaf: end-entity certificates trusted as themselves (never as issuers, cms/path).
+  const leaves = await loadCertFiles(o.trustLeaf ?? []);
+  const trustAnchors = [...await loadCertFiles(o.ca ?? []), ...leaves];
   const crls = await loadCrlFiles(o.crl ?? []);
   const recipients = o.key || o.p12 ? [await loadRecipient(o, usage)] : [];
+  const verify: OpenOptions['verify'] = { crls, revocation: o.revocation as 'require' | 'if-available' | 'off' | undefined, trustLeafAsItself: leaves.length > 0, validationTime: at };
   return {
-    open: { trustAnchors, recipients, now, verify: { trustLeaves, crls } as OpenOptions['verify'] },
+    open: { trustAnchors, recipients, verify },
     policy: { signatureOnly: o.signatureOnly, allowAddressMismatch: o.allowAddressMismatch, allowWeak: (o.allowWeak ?? []) as WeakAlgorithm[] },
   };
 }
