@@ -4,6 +4,7 @@
  * dispatches and maps failures to exit codes: 0 success, 1 rejected input (one line naming the
  * error code), 2 usage error.
  */
+import '../platform/node-install.js';
 import { isSmimeBridgeError } from '../errors.js';
 import { HELP, UsageError } from './usage.js';
 

@@ -6,6 +6,7 @@
  */
 import * as asn1js from 'asn1js';
 import { SmimeBridgeError } from '../errors.js';
+import { platform } from '../platform/index.js';
 import { concatBytes, toArrayBuffer } from './bytes.js';
 import { encodeDer } from './der.js';
 import { OID, oidName } from './oids.js';
@@ -48,7 +49,7 @@ export function sharedInfo(wrapOid: string, ukm: Uint8Array | undefined, kekByte
 export async function x963Kdf(hash: HashName, z: Uint8Array, info: Uint8Array, len: number): Promise<Uint8Array> {
   const out = new Uint8Array(len);
   for (let i = 1, o = 0; o < len; i++) {
-    const block = new Uint8Array(await globalThis.crypto.subtle.digest(hash, toArrayBuffer(concatBytes(z, new Uint8Array([i >>> 24, i >>> 16, i >>> 8, i]), info))));
+    const block = await platform().digest(hash, concatBytes(z, new Uint8Array([i >>> 24, i >>> 16, i >>> 8, i]), info));
     out.set(block.subarray(0, Math.min(block.length, len - o)), o);
     o += block.length;
   }
