@@ -30,7 +30,7 @@ import { type BerLimits, guardAsync, octetsOf } from './der.js';
 import { CURVE_BITS, keyUnwrap, resolveKari, sharedInfo, x963Kdf } from './kari.js';
 import { type PrivateKey, certMatchesKey, importPrivateKey, parseCertificate } from './keys.js';
 import { OID, curveFromParams, hashNameOf, oidName } from './oids.js';
-import { rsaOaepDecrypt, rsaPkcs1v15DecryptImplicit } from './rsa.js';
+import { rsaOaepDecrypt, rsaPkcs1v15DecryptFlagged } from './rsa.js';
 import { type CipherSpec, cbcDecryptAny, gcmDecrypt, parseCipher } from './symmetric.js';
 import { type Enveloped, readContentInfo, readEnveloped } from './structure.js';
 
@@ -74,8 +74,16 @@ function ridMatches(rid: unknown, cert: pkijs.Certificate): boolean {
   return !!hex && matchesSki(cert, new Uint8Array(hex));
 }
 
-/** A way to obtain the content-encryption key. */
-type Unwrapper = () => Promise<Uint8Array | null>;
+/**
+ * A way to obtain the content-encryption key: null on an integrity failure (OAEP, key wrap); for
+ * PKCS#1 v1.5 always a key, `valid` 0 when it is the implicit-rejection one.
+ */
+type Unwrapper = () => Promise<{ cek: Uint8Array; valid: number } | null>;
+
+const sure = async (p: Promise<Uint8Array | null>) => {
+  const cek = await p;
+  return cek ? { cek, valid: 1 } : null;
+};
 
 /** A RecipientInfo usable with the key: `id` identifies identical ones (same algorithm and encrypted key). */
 interface Candidate {
@@ -128,12 +136,15 @@ function ktriUnwrapper(ri: pkijs.KeyTransRecipientInfo, key: PrivateKey, spec: C
   const enc = octetsOf(ri.encryptedKey);
   if (alg.algorithmId === OID.rsaEncryption) {
     // RFC 3370 4.2.1 / RFC 8017 7.2.2 with implicit rejection
-    return () => rsaPkcs1v15DecryptImplicit(key.rsa!, enc, spec.keyLength);
+    return async () => {
+      const r = await rsaPkcs1v15DecryptFlagged(key.rsa!, enc, spec.keyLength);
+      return { cek: r.key, valid: r.valid };
+    };
   }
   if (alg.algorithmId === OID.rsaesOaep) {
     const p = oaepParams(alg);
     if (!p) throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', 'RSAES-OAEP parameters not supported', { asn1Path: where });
-    return async () => {
+    return () => sure((async () => {
       if (p.hash === p.mgfHash) {
         try {
           const k = await importPrivateKey(key, { name: 'RSA-OAEP', hash: p.hash }, ['decrypt']);
@@ -143,7 +154,7 @@ function ktriUnwrapper(ri: pkijs.KeyTransRecipientInfo, key: PrivateKey, spec: C
         }
       }
       return rsaOaepDecrypt(key.rsa!, enc, p.hash, p.mgfHash, p.label);
-    };
+    })());
   }
   throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `key transport algorithm ${oidName(alg.algorithmId)}`, { asn1Path: where });
 }
@@ -176,7 +187,7 @@ function kariUnwrapper(ri: pkijs.KeyAgreeRecipientInfo, rek: pkijs.RecipientEncr
     }
     // RFC 5753 7.2: SharedInfo over the key-wrap AlgorithmIdentifier exactly as received
     const kek = await x963Kdf(alg.hash, z, sharedInfo(alg.wrapAlgDer, ukm, alg.kekLen), alg.kekLen);
-    return keyUnwrap(alg.wrapOid, kek, wrapped);
+    return sure(keyUnwrap(alg.wrapOid, kek, wrapped));
   };
 }
 
@@ -257,21 +268,30 @@ async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptO
   if (distinct.length > maxAttempts) {
     throw new SmimeBridgeError('LIMIT_EXCEEDED', `${distinct.length} distinct RecipientInfos match this key, more than the ${maxAttempts} tried (maxKeyAttempts)`, { asn1Path: 'EnvelopedData.recipientInfos' });
   }
-  const ceks: Uint8Array[] = [];
+  const found: { cek: Uint8Array; valid: number }[] = [];
   for (const c of distinct) {
-    const cek = await c.unwrap();
-    if (cek && !ceks.some((k) => bytesEqual(k, cek))) ceks.push(cek);
+    const r = await c.unwrap();
+    if (r && !found.some((k) => bytesEqual(k.cek, r.cek))) found.push(r);
   }
-  // the content is decrypted once: with several candidate keys, CBC picks by the last block first
-  for (const cek of ceks) {
-    if (spec.mode === 'gcm') {
+  // Keys whose RSA padding was valid first (stable sort: message order otherwise). With one
+  // candidate, the usual case, nothing is ranked; with several, a wrong PKCS#1 v1.5 key must not
+  // win just because CBC padding happened to fit (CBC has no integrity check to tell them apart).
+  const ranked = found.slice().sort((a, b) => b.valid - a.valid).map((r) => r.cek);
+  if (spec.mode === 'gcm') {
+    for (const cek of ranked) {
       const plain = await gcmDecrypt(spec, cek, env.encryptedContent, env.mac ?? new Uint8Array(0), env.authAttrsDer);
       if (plain) return plain;
-      continue;
     }
-    if (ceks.length > 1 && !(await lastBlockPlausible(spec, cek, env.encryptedContent))) continue;
-    const plain = await cbcDecryptAny(spec, cek, env.encryptedContent);
-    if (plain) return plain;
+    return failed();
   }
+  // CBC: the content is decrypted once. With several candidates, every one gets the one-block
+  // padding check (the same work for each), and only the first that passes is decrypted whole.
+  let chosen = ranked.length === 1 ? ranked[0] : undefined;
+  if (ranked.length > 1) {
+    const ok = await Promise.all(ranked.map((cek) => lastBlockPlausible(spec, cek, env.encryptedContent)));
+    chosen = ranked[ok.indexOf(true)];
+  }
+  const plain = chosen ? await cbcDecryptAny(spec, chosen, env.encryptedContent) : null;
+  if (plain) return plain;
   return failed();
 }

@@ -68,6 +68,15 @@ async function syntheticKey(key: RsaPrivateParts, cBytes: Uint8Array, len: numbe
  * cannot tell the cases apart except by the later (generic) content decryption failure.
  */
 export async function rsaPkcs1v15DecryptImplicit(key: RsaPrivateParts, ciphertext: Uint8Array, expectedLen: number): Promise<Uint8Array> {
+  return (await rsaPkcs1v15DecryptFlagged(key, ciphertext, expectedLen)).key;
+}
+
+/**
+ * {@link rsaPkcs1v15DecryptImplicit}, also returning whether the padding was valid (1) or the key
+ * is the synthetic one (0). Only for ranking several candidate keys of one message internally
+ * (decrypt.ts); the flag must never reach a caller or change the error reported.
+ */
+export async function rsaPkcs1v15DecryptFlagged(key: RsaPrivateParts, ciphertext: Uint8Array, expectedLen: number): Promise<{ key: Uint8Array; valid: number }> {
   const k = modulusBytes(key.n);
   const cPadded = new Uint8Array(k);
   if (ciphertext.length <= k) cPadded.set(ciphertext, k - ciphertext.length);
@@ -93,7 +102,7 @@ export async function rsaPkcs1v15DecryptImplicit(key: RsaPrivateParts, ciphertex
   const mask = -good & 0xff;
   const start = Math.max(0, Math.min(k - expectedLen, zeroIdx + 1));
   for (let i = 0; i < expectedLen; i++) out[i] = (em[start + i]! & mask) | (synthetic[i]! & ~mask & 0xff);
-  return out;
+  return { key: out, valid: good };
 }
 
 /** RSAES-PKCS1-v1_5 encryption (RFC 8017 7.2.1). */
