@@ -398,9 +398,13 @@ function pkcs12Bytes(input: Uint8Array | string): Uint8Array {
   return typeof input === 'string' ? new TextEncoder().encode(input) : input;
 }
 
-/** RFC 7292 B.1 password bytes to try: the empty password is written both as no bytes and as the two-byte zero terminator. */
+/**
+ * RFC 7292 B.1 password bytes to try. The empty password is written both as the two-byte zero
+ * terminator alone (RFC 7292 B.1 read literally; OpenSSL, GnuPG and NSS write this) and as no bytes
+ * at all (OpenSSL's NULL password; it tries both when reading, and so do we).
+ */
 function passwordEncodings(password: string): Uint8Array[] {
-  return password === '' ? [new Uint8Array(0), new Uint8Array(2)] : [bmpPassword(password)];
+  return password === '' ? [new Uint8Array(2), new Uint8Array(0)] : [bmpPassword(password)];
 }
 
 /** Try `attempt` with each password encoding; a wrong-password outcome moves on to the next. */
