@@ -9,9 +9,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as asn1js from 'asn1js';
 import { decryptEnvelopedData, loadPkcs12, loadPrivateKey } from '../../src/cms/index.js';
 import type { PrivateKey } from '../../src/cms/index.js';
 import { SmimeBridgeError } from '../../src/errors.js';
@@ -162,5 +164,47 @@ describe('PKCS#12 with an empty password (RFC 7292 B.1: two encodings in the wil
   });
   test('a wrong password on an empty-password file is still CMS_BAD_PASSWORD', async () => {
     assert.equal(await code(loadPkcs12(exportP12('wrong.p12', ['-legacy']), 'nope')), 'CMS_BAD_PASSWORD');
+  });
+});
+
+describe('kari with an AES key-wrap AlgorithmIdentifier carrying NULL (not what OpenSSL writes, but what some writers send)', () => {
+  test('a vector built with node:crypto (ECDH, X9.63 KDF over SharedInfo with the NULL, AES-KW): OpenSSL decrypts it, and so do we', async () => {
+    // skeleton: an OpenSSL ECDH message (SHA-256 KDF, id-aes128-wrap), whose kari and content we replace
+    const der = osslEcEncrypt(['-aes128', '-wrap', 'aes128-wrap'], ['ecdh_kdf_md:sha256']);
+    const ci = asn1js.fromBER(der).result as asn1js.Sequence;
+    const ed = (ci.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence;
+    const kari = ((ed.valueBlock.value[1] as asn1js.Set).valueBlock.value[0] as asn1js.Constructed).valueBlock.value;
+    const origKey = ((kari[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Constructed).valueBlock.value;
+    const kea = kari.find((x: asn1js.AsnType) => x instanceof asn1js.Sequence && x.valueBlock.value[0] instanceof asn1js.ObjectIdentifier) as asn1js.Sequence;
+    const reks = kari[kari.length - 1] as asn1js.Sequence;
+    const rek = reks.valueBlock.value[0] as asn1js.Sequence;
+    const eci = ed.valueBlock.value[2] as asn1js.Sequence;
+    // RFC 5753 7.2 SharedInfo with keyInfo = SEQUENCE { id-aes128-wrap, NULL }, suppPubInfo = 128 bits
+    const wrapAlg = Buffer.from('300d0609608648016503040105' + '0500', 'hex');
+    wrapAlg[1] = wrapAlg.length - 2;
+    const suppPub = Buffer.from('a2060404' + '00000080', 'hex');
+    const si = Buffer.concat([Buffer.from([0x30, wrapAlg.length + suppPub.length]), wrapAlg, suppPub]);
+    const jwk = crypto.createPublicKey(pki.ec.certPem).export({ format: 'jwk' });
+    const recipientPoint = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+    const eph = crypto.createECDH('prime256v1');
+    eph.generateKeys();
+    const z = eph.computeSecret(recipientPoint);
+    const kek = crypto.createHash('sha256').update(z).update(Buffer.from([0, 0, 0, 1])).update(si).digest().subarray(0, 16);
+    const cek = crypto.randomBytes(16);
+    const kw = crypto.createCipheriv('id-aes128-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'));
+    const wrapped = Buffer.concat([kw.update(cek), kw.final()]);
+    const iv = crypto.randomBytes(16);
+    const c = crypto.createCipheriv('aes-128-cbc', cek, iv);
+    const content = Buffer.concat([c.update(MIME_CRLF), c.final()]);
+    const ab = (b: Buffer) => new Uint8Array(b).buffer as ArrayBuffer;
+    origKey[1] = new asn1js.BitString({ valueHex: ab(eph.getPublicKey()) });
+    kea.valueBlock.value[1] = asn1js.fromBER(ab(wrapAlg)).result;
+    rek.valueBlock.value[1] = new asn1js.OctetString({ valueHex: ab(wrapped) });
+    const alg = eci.valueBlock.value[1] as asn1js.Sequence;
+    alg.valueBlock.value[1] = new asn1js.OctetString({ valueHex: ab(iv) });
+    eci.valueBlock.value[2] = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ab(content) });
+    const vector = new Uint8Array(ci.toBER());
+    assert.ok(osslDecrypts(vector), 'OpenSSL decrypts the vector (its SharedInfo uses the NULL as received)');
+    assert.deepEqual(await decryptEnvelopedData(vector, { key: ecKey }), MIME_CRLF);
   });
 });
