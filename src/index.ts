@@ -25,3 +25,5 @@ export { readMsg, writeMsg } from './msg/index.js';
 export * from './secure/index.js';
 export * as cms from './cms/index.js';
 export * as x400 from './x400/index.js';
+export { setPlatform, platform, portablePlatform } from './platform/index.js';
+export type { Platform, DigestName, CbcCipher } from './platform/index.js';

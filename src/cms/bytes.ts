@@ -4,6 +4,7 @@
  * Hand-written because they are a few lines each and pulling a dependency for them would cost
  * more than it saves.
  */
+import { platform } from '../platform/index.js';
 
 /** Concatenate byte arrays. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
@@ -66,46 +67,14 @@ export function bigIntToBytes(x: bigint, len: number): Uint8Array {
   return out;
 }
 
-/** Decode base64 (whitespace ignored). Returns null on a character outside the alphabet. */
+/** Decode base64 (whitespace ignored). Returns null on a character outside the alphabet. Through the platform (Buffer in Node). */
 export function base64Decode(text: string): Uint8Array | null {
-  const clean = text.replace(/[\s]/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
-  const table = new Int16Array(128).fill(-1);
-  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  for (let i = 0; i < 64; i++) table[alpha.charCodeAt(i)] = i;
-  const body = clean.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((body.length * 6) / 8));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < body.length; i++) {
-    acc = (acc << 6) | table[body.charCodeAt(i)]!;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (o < out.length) out[o++] = (acc >> bits) & 0xff;
-    }
-    acc &= 0xffff;
-  }
-  return out;
+  return platform().base64Decode(text);
 }
 
-/** Encode bytes as base64 (no line breaks). */
+/** Encode bytes as base64 (no line breaks). Through the platform (Buffer in Node). */
 export function base64Encode(b: Uint8Array): string {
-  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let s = '';
-  let i = 0;
-  for (; i + 2 < b.length; i += 3) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
-    s += alpha[(n >> 18) & 63]! + alpha[(n >> 12) & 63]! + alpha[(n >> 6) & 63]! + alpha[n & 63]!;
-  }
-  if (i < b.length) {
-    const n = (b[i]! << 16) | ((i + 1 < b.length ? b[i + 1]! : 0) << 8);
-    s += alpha[(n >> 18) & 63]! + alpha[(n >> 12) & 63]!;
-    s += i + 1 < b.length ? alpha[(n >> 6) & 63]! : '=';
-    s += '=';
-  }
-  return s;
+  return platform().base64Encode(b);
 }
 
 /** Cryptographically random bytes from WebCrypto. */

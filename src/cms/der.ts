@@ -16,10 +16,20 @@ export interface BerLimits {
   maxDepth?: number;
   /** Maximum input size in bytes (default 256 MiB). */
   maxBytes?: number;
+  /**
+   * Maximum number of BER elements (TLVs) in one input (default 250,000). Each element becomes an
+   * object in memory, so a small input of many tiny elements (a constructed OCTET STRING of empty
+   * segments, 2 bytes each) is refused before it is decoded; ordinary mail has a few thousand.
+   */
+  maxElements?: number;
+  /** Maximum total of primitive content octets, the decoded size (default: `maxBytes`). */
+  maxDecodedBytes?: number;
 }
 
 const DEFAULT_DEPTH = 64;
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/** Default of {@link BerLimits.maxElements}. */
+export const DEFAULT_MAX_ELEMENTS = 250_000;
 
 /**
  * Walk the BER encoding in `b[start, end)` and throw `CMS_TRUNCATED` when a length points past the
@@ -29,6 +39,10 @@ const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export function checkBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): number {
   const maxDepth = limits.maxDepth ?? DEFAULT_DEPTH;
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  const maxDecoded = limits.maxDecodedBytes ?? maxBytes;
+  let elements = 0;
+  let decoded = 0;
   if (b.length > maxBytes) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${what} is ${b.length} bytes, over the ${maxBytes}-byte limit`, { offset: 0 });
   if (b.length === 0) throw new SmimeBridgeError('CMS_TRUNCATED', `${what} is empty`, { offset: 0 });
   const trunc = (off: number, m: string): never => {
@@ -42,6 +56,7 @@ export function checkBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): n
   // Iterative over siblings, recursive over depth (bounded by maxDepth).
   const element = (off: number, end: number, depth: number): number => {
     if (depth > maxDepth) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${what}: nesting deeper than ${maxDepth}`, { offset: off });
+    if (++elements > maxElements) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${what}: more than ${maxElements} BER elements (maxElements)`, { offset: off });
     const start = off;
     if (off >= end) trunc(off, 'an identifier');
     const id = b[off++]!;
@@ -82,6 +97,8 @@ export function checkBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): n
     if (constructed) {
       let p = off;
       while (p < cEnd) p = element(p, cEnd, depth + 1);
+    } else if ((decoded += len) > maxDecoded) {
+      throw new SmimeBridgeError('LIMIT_EXCEEDED', `${what}: more than ${maxDecoded} bytes of content (maxDecodedBytes)`, { offset: start });
     }
     return cEnd;
   };
@@ -99,13 +116,13 @@ export function parseBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): a
   }
   let res: ReturnType<typeof asn1js.fromBER>;
   try {
-    // checkBer has already bounded depth and size; asn1js's own defaults (16 MiB of content,
-    // 10 000 nodes) would refuse ordinary large mail (a 25 MB attachment in 1 000-byte chunks).
+    // checkBer has already bounded depth, size and element count; asn1js's own defaults (16 MiB of
+    // content, 10 000 nodes) would refuse ordinary large mail (a 25 MB attachment in 1 000-byte chunks).
     // asn1js copies its input itself (fromBER without copyInput: false): no copy of our own.
     res = asn1js.fromBER(b.subarray(0, end), {
       maxDepth: (limits.maxDepth ?? DEFAULT_DEPTH) + 1,
       maxContentLength: limits.maxBytes ?? DEFAULT_MAX_BYTES,
-      maxNodes: Math.max(10_000, end),
+      maxNodes: (limits.maxElements ?? DEFAULT_MAX_ELEMENTS) + 1,
     });
   } catch (e) {
     // asn1js throws plain Errors for some bad primitive contents (e.g. a GeneralizedTime)

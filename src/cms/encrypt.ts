@@ -1,16 +1,19 @@
 /**
  * `encryptData`: produce CMS EnvelopedData (RFC 5652 6) or, for AES-GCM, AuthEnvelopedData
- * (RFC 5083, RFC 5084). RSA recipients get KeyTransRecipientInfo with RSAES-OAEP (SHA-256,
- * RFC 4055 / RFC 8551 2.3 "SHOULD+") or RSAES-PKCS1-v1_5 for old clients; EC recipients get
- * KeyAgreeRecipientInfo with ephemeral-static ECDH, the X9.63 KDF and AES key wrap (RFC 5753).
+ * (RFC 5083, RFC 5084). The defaults are what every receiving agent must support (RFC 8551 2.7:
+ * AES-128 CBC MUST; RFC 8551 2.3: RSA encryption, i.e. RSAES-PKCS1-v1_5, MUST): AES-128-CBC
+ * with RSAES-PKCS1-v1_5, which NSS 3.87 (Thunderbird, Evolution), OpenSSL and gpgsm all decrypt.
+ * RSAES-OAEP (SHA-256, RFC 4055; RFC 8551 2.3 SHOULD+) and AES-GCM AuthEnvelopedData (RFC 8551
+ * 2.7 SHOULD+) are options for peers known to read them. EC recipients get KeyAgreeRecipientInfo
+ * with ephemeral-static ECDH, the X9.63 KDF (SHA-256) and AES key wrap (RFC 5753).
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
-import { bytesToBigInt, randomBytes, toArrayBuffer } from './bytes.js';
+import { bytesToBigInt, randomBytes, toArrayBuffer, toHex } from './bytes.js';
 import { encodeDer } from './der.js';
 import { ensureEngine } from './engine.js';
-import { CURVE_BITS, aesKeyWrap, sharedInfo, x963Kdf } from './kari.js';
+import { CURVE_BITS, aesKeyWrap, sharedInfo, wrapAlgorithmDer, x963Kdf } from './kari.js';
 import { loadCertificates, parseCertificate } from './keys.js';
 import { OID, oidName } from './oids.js';
 import { spkiCurve, spkiForWebCrypto } from './pubkey.js';
@@ -22,11 +25,20 @@ export type CertificateLike = pkijs.Certificate | Uint8Array | string;
 
 /** Options of {@link encryptData}. */
 export interface EncryptOptions {
-  /** Default AES-256-CBC (what every S/MIME client reads); AES-256-GCM gives AuthEnvelopedData. */
-  cipher?: 'AES-256-CBC' | 'AES-128-CBC' | 'AES-256-GCM';
-  /** For RSA recipients. Default RSA-OAEP (SHA-256). */
-  keyTransport?: 'RSA-OAEP' | 'RSAES-PKCS1-v1_5';
+  /**
+   * Content encryption. Default `AES-128-CBC` (RFC 8551 2.7 MUST, read by every S/MIME agent);
+   * `AES-128-GCM` / `AES-256-GCM` give AuthEnvelopedData (RFC 5083), which NSS 3.87 cannot read.
+   */
+  cipher?: 'AES-128-CBC' | 'AES-256-CBC' | 'AES-128-GCM' | 'AES-256-GCM';
+  /**
+   * For RSA recipients. Default `RSAES-PKCS1-v1_5` (RFC 8551 2.3 MUST); `RSA-OAEP` (SHA-256,
+   * RFC 4055) is not decrypted by NSS 3.87.
+   */
+  keyTransport?: 'RSAES-PKCS1-v1_5' | 'RSA-OAEP';
 }
+
+/** Defaults of {@link EncryptOptions} (RFC 8551 2.3 and 2.7 MUSTs). */
+export const ENCRYPT_DEFAULTS = { cipher: 'AES-128-CBC', keyTransport: 'RSAES-PKCS1-v1_5' } as const;
 
 function toCert(c: CertificateLike, i: number): pkijs.Certificate {
   if (c instanceof pkijs.Certificate) return c;
@@ -86,7 +98,7 @@ async function kari(cert: pkijs.Certificate, cek: Uint8Array): Promise<pkijs.Rec
   const kdfOid = OID.dhSinglePassStdDHsha256kdf;
   const wrapOid = cek.length === 16 ? OID.aes128Wrap : OID.aes256Wrap;
   const kekLen = wrapOid === OID.aes128Wrap ? 16 : 32;
-  const kek = await x963Kdf('SHA-256', z, sharedInfo(wrapOid, undefined, kekLen), kekLen);
+  const kek = await x963Kdf('SHA-256', z, sharedInfo(wrapAlgorithmDer(wrapOid), undefined, kekLen), kekLen);
   const wrapped = await aesKeyWrap(kek, cek);
   return new pkijs.RecipientInfo({
     variant: 2,
@@ -122,18 +134,23 @@ async function kari(cert: pkijs.Certificate, cek: Uint8Array): Promise<pkijs.Rec
 export async function encryptData(content: Uint8Array, recipients: CertificateLike[], opts: EncryptOptions = {}): Promise<Uint8Array> {
   ensureEngine();
   if (!recipients.length) throw new SmimeBridgeError('INVALID_ARGUMENT', 'at least one recipient certificate is needed');
-  const cipher = opts.cipher ?? 'AES-256-CBC';
-  const oid = { 'AES-256-CBC': OID.aes256CBC, 'AES-128-CBC': OID.aes128CBC, 'AES-256-GCM': OID.aes256GCM }[cipher];
+  const cipher = opts.cipher ?? ENCRYPT_DEFAULTS.cipher;
+  const oid = { 'AES-256-CBC': OID.aes256CBC, 'AES-128-CBC': OID.aes128CBC, 'AES-128-GCM': OID.aes128GCM, 'AES-256-GCM': OID.aes256GCM }[cipher];
   if (!oid) throw new SmimeBridgeError('INVALID_ARGUMENT', `cipher ${cipher}`);
-  const gcm = cipher === 'AES-256-GCM';
-  const keyLength = cipher === 'AES-128-CBC' ? 16 : 32;
+  const gcm = cipher.endsWith('-GCM');
+  const keyLength = cipher.startsWith('AES-128') ? 16 : 32;
   const spec: CipherSpec = { oid, name: cipher, keyLength, mode: gcm ? 'gcm' : 'cbc', iv: randomBytes(gcm ? 12 : 16), tagLength: gcm ? 16 : undefined };
   const cek = randomBytes(keyLength);
-  const certs = recipients.map(toCert);
+  // the same certificate twice (e.g. the sender listed and added by encryptToSelf) gets one RecipientInfo
+  const seen = new Set<string>();
+  const certs = recipients.map(toCert).filter((c) => {
+    const id = toHex(encodeDer(c.toSchema()));
+    return !seen.has(id) && !!seen.add(id);
+  });
   const infos: pkijs.RecipientInfo[] = [];
   for (const c of certs) {
     const a = c.subjectPublicKeyInfo.algorithm.algorithmId;
-    if (a === OID.rsaEncryption) infos.push(await ktri(c, cek, opts.keyTransport ?? 'RSA-OAEP'));
+    if (a === OID.rsaEncryption) infos.push(await ktri(c, cek, opts.keyTransport ?? ENCRYPT_DEFAULTS.keyTransport));
     else if (a === OID.ecPublicKey) infos.push(await kari(c, cek));
     else throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `recipient key algorithm ${oidName(a)}`);
   }

@@ -8,8 +8,10 @@
  * - {@link encryptData}: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM)
  * - keys: {@link parsePem}, {@link loadCertificates}, {@link loadPrivateKey}, {@link loadPkcs12}
  *
- * Built on PKI.js / asn1js and WebCrypto; RSA PKCS#1 v1.5 / OAEP-with-mixed-hashes, 3DES and RC2
- * are implemented here in pure TypeScript because WebCrypto lacks them.
+ * Built on PKI.js / asn1js and WebCrypto; RSA PKCS#1 v1.5 / OAEP-with-mixed-hashes decoding, 3DES
+ * and RC2 are implemented here in pure TypeScript because WebCrypto lacks them. The RSA private
+ * operation, digests, AES/3DES decryption and base64 go through src/platform (node:crypto when the
+ * Node entry point installed it, WebCrypto / pure TypeScript otherwise).
  */
 export { inspectCms } from './inspect.js';
 export type { CmsInfo, CmsIdentifier, SignerSummary, RecipientSummary } from './inspect.js';
@@ -17,14 +19,15 @@ export { verifySignedData, bareAddress } from './verify.js';
 export type { VerifyOptions, VerifyReport, SignerResult, SignerFailure } from './verify.js';
 export type { PathReport, PathOutcome, PathReason, ReasonKind, CertSummary, RevocationMode, PolicyInputs, VerifyLimits } from './path/types.js';
 export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './path/context.js';
-export { decryptEnvelopedData } from './decrypt.js';
+export { decryptEnvelopedData, DECRYPT_DEFAULTS } from './decrypt.js';
 export type { Recipient, DecryptOptions } from './decrypt.js';
 export { signData, micalgFor } from './sign.js';
 export type { Signer, SignOptions, SignDigest } from './sign.js';
-export { encryptData } from './encrypt.js';
+export { encryptData, ENCRYPT_DEFAULTS } from './encrypt.js';
 export type { EncryptOptions, CertificateLike } from './encrypt.js';
 export { parsePem, loadCertificates, loadPrivateKey, loadPkcs12, parseCertificate, privateKeyFromPkcs8, certMatchesKey } from './keys.js';
 export type { PrivateKey, PemBlock, Pkcs12Contents, KeyLoadLimits } from './keys.js';
 export { subjectOf, issuerOf, emailsOf, serialHexOf, certDer } from './certs.js';
 export { lfToCrlf } from './bytes.js';
 export type { BerLimits } from './der.js';
+export { DEFAULT_MAX_ELEMENTS } from './der.js';

@@ -17,7 +17,7 @@ import { emailsOf, isCa } from './certs.js';
 import { encodeDer, fromSchema, guardAsync, octetsOf, parseBer } from './der.js';
 import { ensureEngine } from './engine.js';
 import { OID, curveFromParams, curveOidOf, hashNameOf, oidName } from './oids.js';
-import { bmpPassword, pbeDecrypt, pkcs12Kdf, type PbeLimits } from './pbe.js';
+import { DEFAULT_MAX_TOTAL_ITERATIONS, IterationBudget, bmpPassword, pbeDecrypt, pbeWork, pkcs12Kdf, type PbeLimits } from './pbe.js';
 import type { RsaPrivateParts } from './rsa.js';
 import { type CipherSpec, cbcDecryptAny } from './symmetric.js';
 
@@ -49,7 +49,12 @@ export interface KeyLoadLimits extends PbeLimits {
   maxItems?: number;
   /** PKCS#12: pick the key whose friendlyName (RFC 7292 4.2, "alias" in Java keystores) is this. */
   friendlyName?: string;
+  /** Largest RSA key accepted, in modulus bits (default 16384); larger keys are `LIMIT_EXCEEDED`. */
+  maxRsaBits?: number;
 }
+
+/** Default of {@link KeyLoadLimits.maxRsaBits}. */
+export const DEFAULT_MAX_RSA_BITS = 16384;
 
 /** Parse every `-----BEGIN X-----` ... `-----END X-----` block of `text` (RFC 7468). */
 export function parsePem(text: string, limits: KeyLoadLimits = {}): PemBlock[] {
@@ -116,15 +121,23 @@ function rsaPartsOf(k: pkijs.RSAPrivateKey): RsaPrivateParts {
   };
 }
 
-/** Build a {@link PrivateKey} from DER PrivateKeyInfo (PKCS#8). */
-export function privateKeyFromPkcs8(der: Uint8Array): PrivateKey {
+/** Build a {@link PrivateKey} from DER PrivateKeyInfo (PKCS#8). RSA keys over `limits.maxRsaBits` are refused. */
+export function privateKeyFromPkcs8(der: Uint8Array, limits: Pick<KeyLoadLimits, 'maxRsaBits'> = {}): PrivateKey {
   const asn = parseBer(der, {}, 'PrivateKeyInfo');
   const pki = fromSchema(() => new pkijs.PrivateKeyInfo({ schema: asn }), 'PrivateKeyInfo');
   const alg = pki.privateKeyAlgorithm.algorithmId;
   const inner = octetsOf(pki.privateKey);
   if (alg === OID.rsaEncryption || alg === OID.rsassaPss) {
     const rk = fromSchema(() => new pkijs.RSAPrivateKey({ schema: parseBer(inner, {}, 'RSAPrivateKey') }), 'PrivateKeyInfo.privateKey.RSAPrivateKey');
-    return { type: 'rsa', pkcs8: der, rsa: rsaPartsOf(rk) };
+    const rsa = rsaPartsOf(rk);
+    // bound the work a hostile key file could ask of every later RSA operation
+    const bits = rsa.n.toString(2).length;
+    const max = limits.maxRsaBits ?? DEFAULT_MAX_RSA_BITS;
+    if (bits > max) throw new SmimeBridgeError('LIMIT_EXCEEDED', `RSA key of ${bits} bits, more than ${max} (maxRsaBits)`, { asn1Path: 'PrivateKeyInfo.privateKey' });
+    if (rsa.e > 1n << 64n || rsa.p.toString(2).length > max || rsa.q.toString(2).length > max) {
+      throw new SmimeBridgeError('LIMIT_EXCEEDED', 'RSA key with an out-of-range public exponent or prime', { asn1Path: 'PrivateKeyInfo.privateKey' });
+    }
+    return { type: 'rsa', pkcs8: der, rsa };
   }
   if (alg === OID.ecPublicKey) {
     const params = pki.privateKeyAlgorithm.algorithmParams;
@@ -153,8 +166,8 @@ function wrapPkcs8(algOid: string, params: asn1js.AsnType | undefined, inner: Ui
 }
 
 /** PKCS#1 RSAPrivateKey DER → PrivateKey. */
-function fromPkcs1(der: Uint8Array): PrivateKey {
-  return privateKeyFromPkcs8(wrapPkcs8(OID.rsaEncryption, new asn1js.Null(), der));
+function fromPkcs1(der: Uint8Array, limits: KeyLoadLimits = {}): PrivateKey {
+  return privateKeyFromPkcs8(wrapPkcs8(OID.rsaEncryption, new asn1js.Null(), der), limits);
 }
 
 /**
@@ -303,14 +316,14 @@ async function loadPrivateKeyImpl(pemOrDer: string | Uint8Array, password: strin
   try {
     switch (kind) {
       case 'pkcs8':
-        return privateKeyFromPkcs8(der);
+        return privateKeyFromPkcs8(der, limits);
       case 'pkcs1':
-        return fromPkcs1(der);
+        return fromPkcs1(der, limits);
       case 'sec1':
         return fromSec1(der, curveHint);
       case 'encrypted-pkcs8':
         if (password === undefined) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'the private key is encrypted and no password was given', { asn1Path: 'EncryptedPrivateKeyInfo' });
-        return privateKeyFromPkcs8(await decryptPkcs8(der, password, limits));
+        return privateKeyFromPkcs8(await decryptPkcs8(der, password, limits), limits);
       default:
         throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'not a PKCS#8, PKCS#1 or SEC1 private key', { offset: 0 });
     }
@@ -364,18 +377,85 @@ export function certMatchesKey(cert: pkijs.Certificate, key: PrivateKey): boolea
  * its certificate and the other certificates. Wrong password → `CMS_BAD_PASSWORD`; a file
  * without a key → `CMS_KEY_MALFORMED`.
  */
-export async function loadPkcs12(der: Uint8Array, password: string, limits: KeyLoadLimits = {}): Promise<Pkcs12Contents> {
-  return guardAsync('PFX', () => loadPkcs12Impl(der, password, limits));
+export async function loadPkcs12(der: Uint8Array | string, password: string, limits: KeyLoadLimits = {}): Promise<Pkcs12Contents> {
+  return guardAsync('PFX', () => loadPkcs12Impl(pkcs12Bytes(der), password, limits));
+}
+
+/**
+ * The DER of a PKCS#12 file given as DER, as PEM (`-----BEGIN PKCS12-----`, RFC 7468 has no label
+ * for it but OpenSSL-based tools and Java keytool exports write this one) or as bare base64 text.
+ */
+function pkcs12Bytes(input: Uint8Array | string): Uint8Array {
+  if (typeof input !== 'string' && (input[0] === 0x30 || input.length === 0)) return input; // X.690 SEQUENCE: DER/BER
+  const text = typeof input === 'string' ? input : new TextDecoder('latin1').decode(input);
+  if (text.includes('-----BEGIN ')) {
+    const block = parsePem(text).find((b) => /^(PKCS ?#?12|PFX)$/.test(b.label));
+    if (!block) throw new SmimeBridgeError('CMS_KEY_MALFORMED', 'PEM input holds no PKCS12 block', { offset: 0 });
+    return block.der;
+  }
+  const der = /^[A-Za-z0-9+/=\s]+$/.test(text) ? base64Decode(text) : null;
+  if (der && der[0] === 0x30) return der;
+  return typeof input === 'string' ? new TextEncoder().encode(input) : input;
+}
+
+/**
+ * RFC 7292 B.1 password bytes to try. The empty password is written both as the two-byte zero
+ * terminator alone (RFC 7292 B.1 read literally; OpenSSL, GnuPG and NSS write this) and as no bytes
+ * at all (OpenSSL's NULL password; it tries both when reading, and so do we).
+ */
+function passwordEncodings(password: string): Uint8Array[] {
+  return password === '' ? [new Uint8Array(2), new Uint8Array(0)] : [bmpPassword(password)];
+}
+
+/** Try `attempt` with each password encoding; a wrong-password outcome moves on to the next. */
+async function withEncodings<T>(encodings: Uint8Array[], attempt: (bmp: Uint8Array) => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt(encodings[i]!);
+    } catch (e) {
+      if (!(e instanceof SmimeBridgeError && e.code === 'CMS_BAD_PASSWORD') || i === encodings.length - 1) throw e;
+    }
+  }
 }
 
 async function loadPkcs12Impl(der: Uint8Array, password: string, limits: KeyLoadLimits): Promise<Pkcs12Contents> {
   ensureEngine();
   const maxItems = limits.maxItems ?? 1000;
+  const budget = new IterationBudget(limits.maxTotalIterations ?? DEFAULT_MAX_TOTAL_ITERATIONS);
   const pfx = fromSchema(() => new pkijs.PFX({ schema: parseBer(der, {}, 'PFX') }), 'PFX');
   if (pfx.authSafe.contentType !== OID.data) {
     throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PFX authSafe of type ${oidName(pfx.authSafe.contentType)} (public-key integrity mode)`, { asn1Path: 'PFX.authSafe' });
   }
   const authSafeBytes = octetsOf(pfx.authSafe.content as asn1js.AsnType);
+  const safe = fromSchema(() => new pkijs.AuthenticatedSafe({ schema: parseBer(authSafeBytes, {}, 'AuthenticatedSafe') }), 'AuthenticatedSafe');
+  if (safe.safeContents.length > maxItems) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${safe.safeContents.length} PKCS#12 entries, more than ${maxItems}`, { asn1Path: 'AuthenticatedSafe' });
+  // Bound the whole file's key-derivation work before doing any of it: the MAC, every encrypted
+  // entry and every shrouded key visible without a password (RFC 7292 4.1, 4.2.2).
+  let visible = pfx.macData ? (pfx.macData.iterations ?? 1) : 0;
+  const plainSafes = new Map<number, pkijs.SafeContents>();
+  const encryptedSafes = new Map<number, pkijs.EncryptedData>();
+  for (const [i, ci] of safe.safeContents.entries()) {
+    const where = `AuthenticatedSafe[${i}]`;
+    if (ci.contentType === OID.encryptedData) {
+      const ed = fromSchema(() => new pkijs.EncryptedData({ schema: ci.content }), where + '.EncryptedData');
+      encryptedSafes.set(i, ed);
+      visible += pbeWork(ed.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId, ed.encryptedContentInfo.contentEncryptionAlgorithm.algorithmParams);
+    } else if (ci.contentType === OID.data) {
+      const sc = fromSchema(() => new pkijs.SafeContents({ schema: parseBer(octetsOf(ci.content as asn1js.AsnType), {}, where + '.SafeContents') }), where + '.SafeContents');
+      if (sc.safeBags.length > maxItems) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${maxItems} PKCS#12 bags`, { asn1Path: where });
+      plainSafes.set(i, sc);
+      for (const bag of sc.safeBags) {
+        if (bag.bagId === OID.pkcs8ShroudedKeyBag) {
+          const sk = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
+          visible += pbeWork(sk.encryptionAlgorithm.algorithmId, sk.encryptionAlgorithm.algorithmParams);
+        }
+      }
+    }
+  }
+  if (visible > budget.total) {
+    throw new SmimeBridgeError('LIMIT_EXCEEDED', `the file asks for ${visible} iterations of key derivation, more than ${budget.total} in total (maxTotalIterations)`, { asn1Path: 'PFX' });
+  }
+  let encodings = passwordEncodings(password);
   // RFC 7292 4 / B.4: password integrity, HMAC with a key from the PKCS#12 KDF (ID 3)
   if (pfx.macData) {
     const md = pfx.macData;
@@ -387,41 +467,47 @@ async function loadPkcs12Impl(der: Uint8Array, password: string, limits: KeyLoad
     const salt = octetsOf(md.macSalt);
     const expected = octetsOf(md.mac.digest);
     const check = async (pw: Uint8Array) => {
+      budget.spend(iterations, 'PFX.macData');
       const mk = await pkcs12Kdf(hash, pw, salt, iterations, 3, hlen);
       const k = await globalThis.crypto.subtle.importKey('raw', toArrayBuffer(mk), { name: 'HMAC', hash }, false, ['sign']);
       const mac = new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', k, toArrayBuffer(authSafeBytes)));
       return ctEqual(mac, expected);
     };
-    let ok = await check(bmpPassword(password));
-    // some writers encode the empty password as two zero bytes
-    if (!ok && password === '') ok = await check(new Uint8Array(2));
-    if (!ok) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password for PKCS#12 file (MAC check failed)', { asn1Path: 'PFX.macData' });
+    let matched: Uint8Array | undefined;
+    for (const pw of encodings) {
+      if (await check(pw)) {
+        matched = pw;
+        break;
+      }
+    }
+    if (!matched) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password for PKCS#12 file (MAC check failed)', { asn1Path: 'PFX.macData' });
+    // the encoding the MAC was made with is most likely the one the entries were encrypted with
+    encodings = [matched, ...encodings.filter((e) => e !== matched)];
   }
-  const safe = fromSchema(() => new pkijs.AuthenticatedSafe({ schema: parseBer(authSafeBytes, {}, 'AuthenticatedSafe') }), 'AuthenticatedSafe');
   const bags: pkijs.SafeBag[] = [];
   for (const [i, ci] of safe.safeContents.entries()) {
     const where = `AuthenticatedSafe[${i}]`;
-    let contentBytes: Uint8Array;
-    if (ci.contentType === OID.data) contentBytes = octetsOf(ci.content as asn1js.AsnType);
-    else if (ci.contentType === OID.encryptedData) {
-      const ed = fromSchema(() => new pkijs.EncryptedData({ schema: ci.content }), where + '.EncryptedData');
-      const eci = ed.encryptedContentInfo;
-      contentBytes = await pbeDecrypt(
-        eci.contentEncryptionAlgorithm.algorithmId,
-        eci.contentEncryptionAlgorithm.algorithmParams,
-        octetsOf(eci.encryptedContent),
-        password,
-        where + '.EncryptedData',
-        limits,
-      );
-    } else throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PKCS#12 content of type ${oidName(ci.contentType)}`, { asn1Path: where });
     let sc: pkijs.SafeContents;
-    try {
-      sc = fromSchema(() => new pkijs.SafeContents({ schema: parseBer(contentBytes, {}, where + '.SafeContents') }), where + '.SafeContents');
-    } catch (e) {
-      if (ci.contentType === OID.encryptedData) throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted PKCS#12 bag is not SafeContents)', { asn1Path: where }, { cause: e });
-      throw e;
-    }
+    if (ci.contentType === OID.data) sc = plainSafes.get(i)!;
+    else if (ci.contentType === OID.encryptedData) {
+      const eci = encryptedSafes.get(i)!.encryptedContentInfo;
+      sc = await withEncodings(encodings, async (bmp) => {
+        const contentBytes = await pbeDecrypt(
+          eci.contentEncryptionAlgorithm.algorithmId,
+          eci.contentEncryptionAlgorithm.algorithmParams,
+          octetsOf(eci.encryptedContent),
+          password,
+          where + '.EncryptedData',
+          limits,
+          { bmp, budget },
+        );
+        try {
+          return fromSchema(() => new pkijs.SafeContents({ schema: parseBer(contentBytes, {}, where + '.SafeContents') }), where + '.SafeContents');
+        } catch (e) {
+          throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted PKCS#12 bag is not SafeContents)', { asn1Path: where }, { cause: e });
+        }
+      });
+    } else throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `PKCS#12 content of type ${oidName(ci.contentType)}`, { asn1Path: where });
     bags.push(...sc.safeBags);
     if (bags.length > maxItems) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${maxItems} PKCS#12 bags`, { asn1Path: where });
   }
@@ -433,24 +519,31 @@ async function loadPkcs12Impl(der: Uint8Array, password: string, limits: KeyLoad
     if (bag.bagId === OID.keyBag) {
       const pki = bag.bagValue as pkijs.PrivateKeyInfo;
       try {
-        keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema())), id: localKeyId(bag.bagAttributes), name: friendlyName(bag.bagAttributes) });
+        keys.push({ key: privateKeyFromPkcs8(encodeDer(pki.toSchema()), limits), id: localKeyId(bag.bagAttributes), name: friendlyName(bag.bagAttributes) });
       } catch (e) {
         if (!(e instanceof SmimeBridgeError && e.code === 'CMS_UNSUPPORTED_ALGORITHM')) throw e;
         skipped.push(e);
       }
     } else if (bag.bagId === OID.pkcs8ShroudedKeyBag) {
       const sk = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
-      const plain = await pbeDecrypt(sk.encryptionAlgorithm.algorithmId, sk.encryptionAlgorithm.algorithmParams, octetsOf(sk.encryptedData), password, where, limits);
-      let key: PrivateKey;
+      let key: PrivateKey | undefined;
       try {
-        key = privateKeyFromPkcs8(plain);
+        key = await withEncodings(encodings, async (bmp) => {
+          const plain = await pbeDecrypt(sk.encryptionAlgorithm.algorithmId, sk.encryptionAlgorithm.algorithmParams, octetsOf(sk.encryptedData), password, where, limits, { bmp, budget });
+          try {
+            return privateKeyFromPkcs8(plain, limits);
+          } catch (e) {
+            if (e instanceof SmimeBridgeError && (e.code === 'CMS_UNSUPPORTED_ALGORITHM' || e.code === 'LIMIT_EXCEEDED')) throw e;
+            throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: where }, { cause: e });
+          }
+        });
       } catch (e) {
         // a key type we cannot use (DSA, other curves): skip it, another bag may hold a usable key
         if (e instanceof SmimeBridgeError && e.code === 'CMS_UNSUPPORTED_ALGORITHM') {
           skipped.push(e);
           continue;
         }
-        throw new SmimeBridgeError('CMS_BAD_PASSWORD', 'wrong password (decrypted key is not a PrivateKeyInfo)', { asn1Path: where }, { cause: e });
+        throw e;
       }
       keys.push({ key, id: localKeyId(bag.bagAttributes), name: friendlyName(bag.bagAttributes) });
     } else if (bag.bagId === OID.certBag) {

@@ -55,6 +55,7 @@ export const OID = {
   dhSinglePassStdDHsha384kdf: '1.3.132.1.11.2',
   dhSinglePassStdDHsha512kdf: '1.3.132.1.11.3',
   dhSinglePassCofactorDHsha1kdf: '1.3.133.16.840.63.0.3',
+  dhSinglePassCofactorDHsha224kdf: '1.3.132.1.14.0',
   dhSinglePassCofactorDHsha256kdf: '1.3.132.1.14.1',
   dhSinglePassCofactorDHsha384kdf: '1.3.132.1.14.2',
   dhSinglePassCofactorDHsha512kdf: '1.3.132.1.14.3',
@@ -62,6 +63,7 @@ export const OID = {
   aes128Wrap: '2.16.840.1.101.3.4.1.5',
   aes192Wrap: '2.16.840.1.101.3.4.1.25',
   aes256Wrap: '2.16.840.1.101.3.4.1.45',
+  cms3DESwrap: '1.2.840.113549.1.9.16.3.6',
   // content encryption
   aes128CBC: '2.16.840.1.101.3.4.1.2',
   aes192CBC: '2.16.840.1.101.3.4.1.22',
@@ -133,6 +135,7 @@ Object.assign(NAMES, {
   [OID.aes128Wrap]: 'AES-128-KW',
   [OID.aes192Wrap]: 'AES-192-KW',
   [OID.aes256Wrap]: 'AES-256-KW',
+  [OID.cms3DESwrap]: '3DES-KW',
 });
 
 /** Readable name for an OID, or the dotted OID itself when unknown. */

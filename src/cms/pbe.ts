@@ -19,6 +19,38 @@ import { cbcDecryptAny, parseCipher, type CipherSpec } from './symmetric.js';
 export interface PbeLimits {
   /** Maximum iteration count accepted (default 1,000,000 for the PKCS#12 KDF, 5,000,000 for PBKDF2). */
   maxIterations?: number;
+  /**
+   * Maximum iterations of key derivation summed over everything one file asks for: the PKCS#12
+   * MAC and every encrypted entry, each key and IV derivation counted (default 3,000,000). A file
+   * of many entries each just under `maxIterations` is refused before the work is done.
+   */
+  maxTotalIterations?: number;
+}
+
+/** Default of {@link PbeLimits.maxTotalIterations}. */
+export const DEFAULT_MAX_TOTAL_ITERATIONS = 3_000_000;
+
+/** The iterations one file may still spend (see {@link PbeLimits.maxTotalIterations}). */
+export class IterationBudget {
+  private left: number;
+  constructor(readonly total: number) {
+    this.left = total;
+  }
+  /** Take `n` iterations or throw `LIMIT_EXCEEDED` (before the work is done). */
+  spend(n: number, where: string): void {
+    if (n > this.left) {
+      throw new SmimeBridgeError('LIMIT_EXCEEDED', `key derivation would exceed ${this.total} iterations in total for this file (maxTotalIterations)`, { asn1Path: where });
+    }
+    this.left -= n;
+  }
+}
+
+/** Options of one {@link pbeDecrypt} call. */
+export interface PbeDecryptOptions {
+  /** The PKCS#12 password bytes to use instead of `bmpPassword(password)` (RFC 7292 B.1: the empty password has two encodings in the wild). */
+  bmp?: Uint8Array;
+  /** Shared budget of the whole file. */
+  budget?: IterationBudget;
 }
 
 type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -104,6 +136,7 @@ export async function pbeDecrypt(
   password: string,
   where: string,
   limits: PbeLimits = {},
+  opts: PbeDecryptOptions = {},
 ): Promise<Uint8Array> {
   if (algOid === OID.pbes2) {
     // RFC 8018 A.4: PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme }
@@ -130,6 +163,7 @@ export async function pbeDecrypt(
     }
     const encOid = (scheme.valueBlock.value[0] as asn1js.ObjectIdentifier).valueBlock.toString();
     const spec = parseCipher(encOid, scheme.valueBlock.value[1], where + '.encryptionScheme');
+    opts.budget?.spend(iterations * Math.ceil(spec.keyLength / { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[prf]), where);
     const pw = new TextEncoder().encode(password);
     const base = await globalThis.crypto.subtle.importKey('raw', toArrayBuffer(pw), 'PBKDF2', false, ['deriveBits']);
     const key = new Uint8Array(
@@ -153,10 +187,29 @@ export async function pbeDecrypt(
   const salt = octetsOf(saltNode);
   const iterations = intOf(iterNode, where + '.iterations');
   if (iterations > (limits.maxIterations ?? 1_000_000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `PKCS#12 iteration count ${iterations}`, { asn1Path: where });
-  const pw = bmpPassword(password);
+  // RFC 7292 B.2: one derivation for the key (up to 20 bytes per block) and one for the IV
+  opts.budget?.spend(iterations * (Math.ceil(scheme.keyLen / 20) + 1), where);
+  const pw = opts.bmp ?? bmpPassword(password);
   const key = await pkcs12Kdf('SHA-1', pw, salt, iterations, 1, scheme.keyLen);
   const iv = await pkcs12Kdf('SHA-1', pw, salt, iterations, 2, 8);
   const spec: CipherSpec = { oid: scheme.cipher, name: oidName(scheme.cipher), keyLength: scheme.keyLen, mode: 'cbc', iv, rc2Bits: scheme.rc2Bits };
   const out = await cbcDecryptAny(spec, key, data);
   return out ?? badPassword(where);
+}
+
+/**
+ * The iterations a decryption with this AlgorithmIdentifier will cost (as {@link pbeDecrypt}
+ * counts them), read from the parameters without deriving anything; 0 when the parameters are not
+ * readable (pbeDecrypt then reports the precise error).
+ */
+export function pbeWork(algOid: string, params: asn1js.AsnType | undefined): number {
+  const int = (v: asn1js.AsnType | undefined) => (v instanceof asn1js.Integer && Number.isSafeInteger(v.valueBlock.valueDec) ? Math.max(0, v.valueBlock.valueDec) : 0);
+  if (!(params instanceof asn1js.Sequence)) return 0;
+  if (algOid === OID.pbes2) {
+    const kp = (params.valueBlock.value[0] as asn1js.Sequence | undefined)?.valueBlock?.value?.[1];
+    return kp instanceof asn1js.Sequence ? int(kp.valueBlock.value[1]) : 0;
+  }
+  // PKCS#12 PBE: key + IV derivations (2 for every scheme of RFC 7292 C: key <= 24 bytes needs 2 SHA-1 blocks only for 3DES)
+  const keyBlocks = algOid === OID.pbeSHA1TripleDES ? 2 : 1;
+  return int(params.valueBlock.value[1]) * (keyBlocks + 1);
 }

@@ -4,25 +4,18 @@
  * from the label hash (RFC 8017 7.1, RFC 8017 appendix A.2.1 parameters as sent by some tools).
  *
  * Hand-written because WebCrypto offers neither PKCS#1 v1.5 encryption nor OAEP with mixed
- * hashes, and the browser has no other RSA. Private operations use CRT and random blinding.
- * JavaScript bigint is not constant-time; the implicit-rejection design makes a padding failure
+ * hashes. The private operation RSADP itself comes from the platform (src/platform): in Node
+ * `node:crypto` `privateDecrypt` with RSA_NO_PADDING (OpenSSL, blinded), in browsers the blinded
+ * bigint ladder of src/platform/bigint-rsa.ts. The decoding here is the same on both. The implicit-rejection design makes a padding failure
  * indistinguishable in *result* (a deterministic pseudo-random key is returned), which is what
  * closes the Bleichenbacher/Marvin padding oracle at the CMS level (the error surfaces later as
  * the one generic CMS_DECRYPT_FAILED).
  */
+import { type RsaPrivateParts, publicModPow } from '../platform/bigint-rsa.js';
+import { platform } from '../platform/index.js';
 import { bigIntToBytes, bytesToBigInt, concatBytes, randomBytes, toArrayBuffer } from './bytes.js';
 
-/** RSA private key components (RFC 8017 3.2, two-prime form). */
-export interface RsaPrivateParts {
-  n: bigint;
-  e: bigint;
-  d: bigint;
-  p: bigint;
-  q: bigint;
-  dp: bigint;
-  dq: bigint;
-  qi: bigint;
-}
+export type { RsaPrivateParts } from '../platform/bigint-rsa.js';
 
 /** RSA public key components. */
 export interface RsaPublicParts {
@@ -30,62 +23,19 @@ export interface RsaPublicParts {
   e: bigint;
 }
 
-/** Modular exponentiation (square and multiply). */
-export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  if (mod === 1n) return 0n;
-  let r = 1n;
-  let b = ((base % mod) + mod) % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return r;
-}
-
-function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [((a % m) + m) % m, m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new RangeError('not invertible');
-  return ((oldS % m) + m) % m;
-}
-
 /** Byte length of the modulus. */
 export function modulusBytes(n: bigint): number {
   return Math.ceil(n.toString(16).length / 2);
 }
 
-/** RSADP (RFC 8017 5.1.2) with CRT and blinding. `c` must be < n. */
-export function rsaPrivate(key: RsaPrivateParts, c: bigint): bigint {
-  const k = modulusBytes(key.n);
-  let r = 0n;
-  for (;;) {
-    r = bytesToBigInt(randomBytes(k)) % key.n;
-    if (r > 1n) {
-      try {
-        const ri = modInverse(r, key.n);
-        const blinded = (c * modPow(r, key.e, key.n)) % key.n;
-        const m1 = modPow(blinded, key.dp, key.p);
-        const m2 = modPow(blinded, key.dq, key.q);
-        const h = (key.qi * (((m1 - m2) % key.p) + key.p)) % key.p;
-        const m = m2 + h * key.q;
-        return (m * ri) % key.n;
-      } catch {
-        /* r not invertible: astronomically unlikely, pick another */
-      }
-    }
-  }
+/** RSAEP (RFC 8017 5.1.1); public values only. */
+export function rsaPublic(key: RsaPublicParts, m: bigint): bigint {
+  return publicModPow(m, key.e, key.n);
 }
 
-/** RSAEP (RFC 8017 5.1.1). */
-export function rsaPublic(key: RsaPublicParts, m: bigint): bigint {
-  return modPow(m, key.e, key.n);
+/** RSADP (RFC 8017 5.1.2) through the platform (node:crypto in Node, blinded bigint ladder elsewhere). */
+async function rsadp(key: RsaPrivateParts, c: Uint8Array): Promise<Uint8Array> {
+  return platform().rsaPrivateRaw(key, c);
 }
 
 async function hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
@@ -99,7 +49,7 @@ async function hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array
  */
 async function syntheticKey(key: RsaPrivateParts, cBytes: Uint8Array, len: number): Promise<Uint8Array> {
   const k = modulusBytes(key.n);
-  const dHash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', toArrayBuffer(bigIntToBytes(key.d, k))));
+  const dHash = await platform().digest('SHA-256', bigIntToBytes(key.d, k));
   const kdk = await hmacSha256(dHash, cBytes);
   const label = new TextEncoder().encode('smime-bridge implicit rejection');
   const out = new Uint8Array(len);
@@ -118,13 +68,22 @@ async function syntheticKey(key: RsaPrivateParts, cBytes: Uint8Array, len: numbe
  * cannot tell the cases apart except by the later (generic) content decryption failure.
  */
 export async function rsaPkcs1v15DecryptImplicit(key: RsaPrivateParts, ciphertext: Uint8Array, expectedLen: number): Promise<Uint8Array> {
+  return (await rsaPkcs1v15DecryptFlagged(key, ciphertext, expectedLen)).key;
+}
+
+/**
+ * {@link rsaPkcs1v15DecryptImplicit}, also returning whether the padding was valid (1) or the key
+ * is the synthetic one (0). Only for ranking several candidate keys of one message internally
+ * (decrypt.ts); the flag must never reach a caller or change the error reported.
+ */
+export async function rsaPkcs1v15DecryptFlagged(key: RsaPrivateParts, ciphertext: Uint8Array, expectedLen: number): Promise<{ key: Uint8Array; valid: number }> {
   const k = modulusBytes(key.n);
   const cPadded = new Uint8Array(k);
   if (ciphertext.length <= k) cPadded.set(ciphertext, k - ciphertext.length);
   const synthetic = await syntheticKey(key, cPadded, expectedLen);
   const c = bytesToBigInt(ciphertext);
   let good = ciphertext.length === k && c < key.n ? 1 : 0;
-  const em = good ? bigIntToBytes(rsaPrivate(key, c), k) : new Uint8Array(k);
+  const em = good ? await rsadp(key, ciphertext) : new Uint8Array(k);
   // RFC 8017 7.2.2 step 3, evaluated without early exits
   good &= em[0] === 0 ? 1 : 0;
   good &= em[1] === 2 ? 1 : 0;
@@ -143,7 +102,7 @@ export async function rsaPkcs1v15DecryptImplicit(key: RsaPrivateParts, ciphertex
   const mask = -good & 0xff;
   const start = Math.max(0, Math.min(k - expectedLen, zeroIdx + 1));
   for (let i = 0; i < expectedLen; i++) out[i] = (em[start + i]! & mask) | (synthetic[i]! & ~mask & 0xff);
-  return out;
+  return { key: out, valid: good };
 }
 
 /** RSAES-PKCS1-v1_5 encryption (RFC 8017 7.2.1). */
@@ -163,7 +122,7 @@ export function rsaPkcs1v15Encrypt(key: RsaPublicParts, msg: Uint8Array): Uint8A
 type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 async function digest(h: HashName, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest(h, toArrayBuffer(data)));
+  return platform().digest(h, data);
 }
 
 async function mgf1(h: HashName, seed: Uint8Array, len: number): Promise<Uint8Array> {
@@ -193,7 +152,7 @@ export async function rsaOaepDecrypt(
   if (ciphertext.length !== k || k < 2 * hLen + 2) return null;
   const c = bytesToBigInt(ciphertext);
   if (c >= key.n) return null;
-  const em = bigIntToBytes(rsaPrivate(key, c), k);
+  const em = await rsadp(key, ciphertext);
   const maskedSeed = em.subarray(1, 1 + hLen);
   const maskedDb = em.subarray(1 + hLen);
   const seedMask = await mgf1(mgfHash, maskedDb, hLen);

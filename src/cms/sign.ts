@@ -7,6 +7,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
+import { platform } from '../platform/index.js';
 import { toArrayBuffer } from './bytes.js';
 import { encodeDer } from './der.js';
 import { ensureEngine } from './engine.js';
@@ -85,7 +86,7 @@ export async function signData(content: Uint8Array, signer: Signer, opts: SignOp
   const cert = asCert(signer.cert, 'signer.cert');
   const chain = (signer.chain ?? []).map((c, i) => asCert(c, `signer.chain[${i}]`));
   if (signer.key.type === 'rsa' && !certMatchesKey(cert, signer.key)) throw new SmimeBridgeError('CMS_WRONG_KEY', 'the private key does not belong to the signer certificate');
-  const md = new Uint8Array(await globalThis.crypto.subtle.digest(digest, toArrayBuffer(content)));
+  const md = await platform().digest(digest, content);
   // RFC 5652 5.3 / 11: signed attributes
   const attrs = [
     new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
@@ -99,8 +100,12 @@ export async function signData(content: Uint8Array, signer: Signer, opts: SignOp
   let signature: Uint8Array;
   let sigAlg: pkijs.AlgorithmIdentifier;
   if (signer.key.type === 'rsa') {
-    const k = await importPrivateKey(signer.key, { name: 'RSASSA-PKCS1-v1_5', hash: digest }, ['sign']);
-    signature = new Uint8Array(await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', k, toArrayBuffer(toSign)));
+    // RFC 8017 8.2.1 through the platform (node:crypto in Node, WebCrypto elsewhere)
+    try {
+      signature = await platform().rsaSignPkcs1(signer.key.pkcs8, digest, toSign);
+    } catch (e) {
+      throw new SmimeBridgeError('CMS_KEY_MALFORMED', `the RSA private key cannot sign: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+    }
     // RFC 3370 3.2: rsaEncryption with NULL parameters is what every S/MIME client accepts
     sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() });
   } else {

@@ -1,10 +1,13 @@
 /**
  * Content-encryption algorithms of CMS (RFC 3370 5, RFC 3565, RFC 5084): parameter parsing, key
- * sizes, and CBC/GCM encryption and decryption. AES goes through WebCrypto; DES-EDE3 and RC2
- * through the pure-TypeScript ciphers in des.ts / rc2.ts (WebCrypto has neither).
+ * sizes, and CBC/GCM encryption and decryption. AES and DES-EDE3 decryption go through the
+ * platform (node:crypto in Node; WebCrypto / des.ts elsewhere), encryption through WebCrypto and
+ * des.ts; RC2 is always the pure-TypeScript rc2.ts (neither WebCrypto nor OpenSSL 3's default
+ * provider has it).
  */
 import * as asn1js from 'asn1js';
 import { SmimeBridgeError } from '../errors.js';
+import { platform } from '../platform/index.js';
 import { toArrayBuffer } from './bytes.js';
 import { TripleDes, cbcDecrypt as cbc64Decrypt, cbcEncrypt as cbc64Encrypt } from './des.js';
 import { octetsOf } from './der.js';
@@ -90,16 +93,11 @@ export async function cbcDecryptAny(spec: CipherSpec, key: Uint8Array, data: Uin
   if (spec.mode !== 'cbc') return null;
   if (AES_CBC[spec.oid]) {
     if (key.length !== spec.keyLength || data.length === 0 || data.length % 16) return null;
-    try {
-      const k = await globalThis.crypto.subtle.importKey('raw', toArrayBuffer(key), 'AES-CBC', false, ['decrypt']);
-      return new Uint8Array(await globalThis.crypto.subtle.decrypt({ name: 'AES-CBC', iv: toArrayBuffer(spec.iv) }, k, toArrayBuffer(data)));
-    } catch {
-      return null;
-    }
+    return platform().cbcDecrypt('AES', key, spec.iv, data);
   }
   if (spec.oid === OID.desEde3CBC || spec.oid === OID.desCBC) {
     if (key.length !== 24 && key.length !== 16 && key.length !== 8) return null;
-    return cbc64Decrypt(new TripleDes(key), spec.iv, data);
+    return platform().cbcDecrypt('DES-EDE3', key, spec.iv, data);
   }
   if (spec.oid === OID.rc2CBC) {
     if (key.length < 1 || key.length > 128) return null;
@@ -122,21 +120,7 @@ export async function cbcEncryptAny(spec: CipherSpec, key: Uint8Array, data: Uin
 /** AES-GCM decryption (RFC 5084); `data` is ciphertext, `tag` the mac. Null on failure. */
 export async function gcmDecrypt(spec: CipherSpec, key: Uint8Array, data: Uint8Array, tag: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
   if (key.length !== spec.keyLength || tag.length !== (spec.tagLength ?? 12)) return null;
-  try {
-    const k = await globalThis.crypto.subtle.importKey('raw', toArrayBuffer(key), 'AES-GCM', false, ['decrypt']);
-    const joined = new Uint8Array(data.length + tag.length);
-    joined.set(data);
-    joined.set(tag, data.length);
-    return new Uint8Array(
-      await globalThis.crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: toArrayBuffer(spec.iv), additionalData: toArrayBuffer(aad), tagLength: tag.length * 8 },
-        k,
-        toArrayBuffer(joined),
-      ),
-    );
-  } catch {
-    return null;
-  }
+  return platform().gcmDecrypt(key, spec.iv, data, tag, aad);
 }
 
 /** AES-GCM encryption; returns ciphertext and tag separately. */

@@ -73,12 +73,22 @@ export async function encryptMessage(message: Uint8Array, recipients: Certificat
 /** Encrypt a MIME entity: application/pkcs7-mime with smime-type enveloped-data or authEnveloped-data (RFC 8551 3.3, GCM). */
 export async function encryptEntity(entity: Uint8Array, recipients: CertificateLike[], opts: EncryptOptions = {}): Promise<Uint8Array> {
   const der = await encryptData(entity, recipients, opts);
-  return pkcs7MimeEntity(der, opts.cipher === 'AES-256-GCM' ? 'authEnveloped-data' : 'enveloped-data');
+  return pkcs7MimeEntity(der, opts.cipher?.endsWith('-GCM') ? 'authEnveloped-data' : 'enveloped-data');
+}
+
+/** Options of {@link signAndEncryptMessage}. */
+export interface SignAndEncryptOptions extends SignMessageOptions, EncryptOptions {
+  /**
+   * Also encrypt to the signer's own certificate, so the sender can read what was sent (Outlook's
+   * default). Default true.
+   */
+  encryptToSelf?: boolean;
 }
 
 /** Sign, then encrypt (RFC 8551 3.7): the signed entity becomes the encrypted content. */
-export async function signAndEncryptMessage(message: Uint8Array, signer: Signer, recipients: CertificateLike[], opts: SignMessageOptions & EncryptOptions = {}): Promise<Uint8Array> {
+export async function signAndEncryptMessage(message: Uint8Array, signer: Signer, recipients: CertificateLike[], opts: SignAndEncryptOptions = {}): Promise<Uint8Array> {
   const { envelope, content } = splitMessage(message);
   const signed = await signEntity(canonicalCrlf(content), signer, opts);
-  return joinMessage(envelope, await encryptEntity(signed, recipients, opts));
+  const all = opts.encryptToSelf === false ? recipients : [...recipients, signer.cert];
+  return joinMessage(envelope, await encryptEntity(signed, all, opts));
 }

@@ -84,9 +84,8 @@ export async function runSign(p: Printer, file: string, o: KeyValues & OutputVal
   const encryptFor = o.encrypt ?? [];
   if (encryptFor.length) {
     const recipients: CertificateLike[] = await loadCertFiles(encryptFor);
-    // Outlook's default: the sender can read what it sent.
-    if (o.encryptToSelf) recipients.push(signer.cert);
-    out = await signAndEncryptMessage(input, signer, recipients, opts);
+    // Outlook's default: the sender can read what it sent (encryptToSelf, default true).
+    out = await signAndEncryptMessage(input, signer, recipients, { ...opts, encryptToSelf: o.encryptToSelf });
   } else {
     out = await signMessage(input, signer, opts);
   }
@@ -102,7 +101,7 @@ export async function runEncrypt(p: Printer, file: string, o: OutputValues & Inp
   const keyTransport = o.keyTransport === 'oaep' ? 'RSA-OAEP' as const : 'RSAES-PKCS1-v1_5' as const;
   const certs = await loadCertFiles(o.cert);
   if (certs.length === 0) throw new SmimeBridgeError('INVALID_ARGUMENT', `no certificate in ${o.cert.join(', ')}`);
-  const out = await encryptMessage(await inputInternet(file, o), certs, { cipher: cipher as never, keyTransport });
+  const out = await encryptMessage(await inputInternet(file, o), certs, { cipher, keyTransport });
   await writeOutput(o.out, renderInternet(format, out), { force: o.force });
   statusPrinter(p, o).lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: encrypted for ${certs.length} recipient(s) (${cipher}, ${keyTransport})`);
   p.result({ input: file, output: o.out, recipients: certs.length, cipher, keyTransport });

@@ -7,7 +7,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesToBigInt, toArrayBuffer } from '../bytes.js';
-import { modPow } from '../rsa.js';
+import { publicModPow as modPow } from '../../platform/bigint-rsa.js';
 
 /** DSA domain parameters (RFC 3279 2.3.2 Dss-Parms). */
 export interface DsaParams {

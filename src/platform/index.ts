@@ -1,0 +1,57 @@
+/**
+ * The platform interface: the few cryptographic and byte operations that have a native, faster
+ * and safer implementation in Node (`node:crypto`, `Buffer`) and a portable one for browsers
+ * (WebCrypto and pure TypeScript). The core calls {@link platform}; the Node entry point
+ * (`src/node.ts`) installs the Node implementation with {@link setPlatform} at load time.
+ *
+ * This module has no Node imports: it must load in browsers. Both implementations give the same
+ * bytes for the same inputs (test/platform/platform.test.ts runs each operation both ways).
+ */
+import { portablePlatform } from './portable.js';
+import type { RsaPrivateParts } from './bigint-rsa.js';
+
+export type { RsaPrivateParts } from './bigint-rsa.js';
+
+/** Digest algorithms the platform offers (FIPS 180-4). */
+export type DigestName = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** 64-bit block ciphers in CBC mode: DES-EDE3 takes a 24-byte (or 16-byte two-key, or 8-byte single DES) key. */
+export type CbcCipher = 'AES' | 'DES-EDE3';
+
+/** The operations behind which Node and browsers differ. */
+export interface Platform {
+  /** Name for diagnostics (`node` or `portable`). */
+  readonly name: string;
+  /**
+   * RSADP (RFC 8017 5.1.2): `c` is exactly k bytes (k = modulus length) and, as an integer, less
+   * than n; returns m = c^d mod n as k bytes. No padding is removed: the PKCS#1 v1.5 (implicit
+   * rejection) and OAEP decoding stay in src/cms/rsa.ts for every platform.
+   */
+  rsaPrivateRaw(key: RsaPrivateParts, c: Uint8Array): Promise<Uint8Array>;
+  /** RSASSA-PKCS1-v1_5 signature (RFC 8017 8.2.1) of `data` hashed with `hash`; `pkcs8` is the key's DER PrivateKeyInfo. */
+  rsaSignPkcs1(pkcs8: Uint8Array, hash: Exclude<DigestName, 'SHA-224'>, data: Uint8Array): Promise<Uint8Array>;
+  /** Message digest. */
+  digest(hash: DigestName, data: Uint8Array): Promise<Uint8Array>;
+  /** Strict base64 (RFC 4648 4): whitespace is ignored, any other character outside the alphabet gives null. */
+  base64Decode(text: string): Uint8Array | null;
+  /** base64 (RFC 4648 4) without line breaks. */
+  base64Encode(bytes: Uint8Array): string;
+  /** CBC decryption with PKCS#7 padding removal (RFC 5652 6.3); null on a bad length, key or padding. */
+  cbcDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array | null>;
+  /** AES-GCM decryption (NIST SP 800-38D, RFC 5084) with a separate tag; null on any failure. */
+  gcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array, tag: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+}
+
+let current: Platform = portablePlatform;
+
+/** Install a platform implementation (the Node entry point calls this with the `node:crypto` one). */
+export function setPlatform(p: Platform): void {
+  current = p;
+}
+
+/** The platform in use. */
+export function platform(): Platform {
+  return current;
+}
+
+export { portablePlatform };

@@ -1,0 +1,99 @@
+/**
+ * The Node {@link Platform}: `node:crypto` (OpenSSL) for RSA, digests and AES/DES-EDE3
+ * decryption, `Buffer` for base64. The only module of the core allowed to import `node:*`
+ * (test/browser/scan.ts); installed by `src/node.ts`.
+ *
+ * RSA decryption uses `privateDecrypt` with RSA_NO_PADDING: OpenSSL's blinded, constant-time
+ * RSADP; the PKCS#1 v1.5 implicit-rejection and OAEP decoding stay in src/cms/rsa.ts, so the
+ * padding check is the same code on every platform.
+ */
+import { Buffer } from 'node:buffer';
+import * as crypto from 'node:crypto';
+import type { RsaPrivateParts } from './bigint-rsa.js';
+import type { CbcCipher, DigestName, Platform } from './index.js';
+import { portablePlatform } from './portable.js';
+
+const NODE_HASH: Record<DigestName, string> = { 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+
+function b64url(x: bigint): string {
+  let hex = x.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  return Buffer.from(hex, 'hex').toString('base64url');
+}
+
+const rsaKeys = new WeakMap<RsaPrivateParts, crypto.KeyObject>();
+function rsaKeyObject(key: RsaPrivateParts): crypto.KeyObject {
+  let k = rsaKeys.get(key);
+  if (!k) {
+    // RFC 7518 6.3.2: the JWK form carries exactly the RFC 8017 3.2 components
+    k = crypto.createPrivateKey({
+      key: { kty: 'RSA', n: b64url(key.n), e: b64url(key.e), d: b64url(key.d), p: b64url(key.p), q: b64url(key.q), dp: b64url(key.dp), dq: b64url(key.dq), qi: b64url(key.qi) },
+      format: 'jwk',
+    });
+    rsaKeys.set(key, k);
+  }
+  return k;
+}
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.length);
+
+async function cbcDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array | null> {
+  let name: string | undefined;
+  if (cipher === 'AES' && [16, 24, 32].includes(key.length) && iv.length === 16) name = `aes-${key.length * 8}-cbc`;
+  if (cipher === 'DES-EDE3' && iv.length === 8) name = key.length === 24 ? 'des-ede3-cbc' : key.length === 16 ? 'des-ede-cbc' : undefined;
+  if (!name || data.length === 0 || data.length % (cipher === 'AES' ? 16 : 8)) return portablePlatform.cbcDecrypt(cipher, key, iv, data);
+  let d: crypto.Decipher;
+  try {
+    d = crypto.createDecipheriv(name, buf(key), buf(iv));
+  } catch {
+    // a cipher this OpenSSL build does not offer (single DES lives in the legacy provider)
+    return portablePlatform.cbcDecrypt(cipher, key, iv, data);
+  }
+  try {
+    const a = d.update(buf(data));
+    const b = d.final();
+    return u8(b.length ? Buffer.concat([a, b]) : a);
+  } catch {
+    return null; // bad padding
+  }
+}
+
+async function gcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array, tag: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
+  if (![16, 24, 32].includes(key.length) || tag.length < 12 || tag.length > 16 || iv.length === 0) return null;
+  try {
+    const d = crypto.createDecipheriv(`aes-${key.length * 8}-gcm` as crypto.CipherGCMTypes, buf(key), buf(iv), { authTagLength: tag.length });
+    d.setAAD(buf(aad));
+    d.setAuthTag(buf(tag));
+    const a = d.update(buf(data));
+    const b = d.final();
+    return u8(b.length ? Buffer.concat([a, b]) : a);
+  } catch {
+    return null;
+  }
+}
+
+/** `node:crypto` and `Buffer`. */
+export const nodePlatform: Platform = {
+  name: 'node',
+  async rsaPrivateRaw(key, c) {
+    return u8(crypto.privateDecrypt({ key: rsaKeyObject(key), padding: crypto.constants.RSA_NO_PADDING }, buf(c)));
+  },
+  async rsaSignPkcs1(pkcs8, hash, data) {
+    const k = crypto.createPrivateKey({ key: buf(pkcs8), format: 'der', type: 'pkcs8' });
+    return u8(crypto.sign(NODE_HASH[hash], buf(data), { key: k, padding: crypto.constants.RSA_PKCS1_PADDING }));
+  },
+  async digest(hash, data) {
+    return u8(crypto.createHash(NODE_HASH[hash]).update(buf(data)).digest());
+  },
+  base64Decode(text) {
+    // Buffer skips characters outside the alphabet; the strict check keeps the portable semantics
+    if (!/^[A-Za-z0-9+/\s]*(=\s*){0,2}$/.test(text)) return null;
+    return u8(Buffer.from(text, 'base64'));
+  },
+  base64Encode(bytes) {
+    return buf(bytes).toString('base64');
+  },
+  cbcDecrypt,
+  gcmDecrypt,
+};
