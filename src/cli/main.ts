@@ -47,7 +47,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .helpCommand('help [command]', 'show the help of a command')
     .addHelpText('after', `\n${EXIT_TABLE}\n\nverdicts: valid = signature, digest, path to a trust anchor (--ca), usage and From address all hold;\n  untrusted = the signature holds but no path reaches a trust anchor; invalid = forged, tampered,\n  ambiguous or against policy; cannot-check = encrypted without a key, unsupported, incomplete.\n`);
 
-  common(inputOptions(program.command('convert')
+  common(inputOptions(trustOptions(keyOptions(program.command('convert')
     .description('convert a message: IN OUT by format (.eml, .mbox, .msg, .json; - is stdin/stdout), or a batch with --out DIR')
     .argument('<paths...>', 'IN OUT, or with --out: inputs (files, folders, Maildir folders, mbox files)')
     .option('--out <dir>', 'batch: output folder (or, with --to mbox, one mbox file)')
@@ -58,7 +58,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--report <file>', 'batch: one JSON line per message (input, output, class, error code, warnings) and a summary line')
     .option('--max-size <bytes>', 'batch: largest message converted', wholeNumber(1), 512 * 1024 * 1024)
     .option('--timeout <seconds>', 'batch: time limit per message (0 = none)', wholeNumber(0), 600)
-    .option('--grace <seconds>', 'batch: after SIGINT/SIGTERM, time running messages get to finish', wholeNumber(0), 5)))
+    .option('--grace <seconds>', 'batch: after SIGINT/SIGTERM, time running messages get to finish', wholeNumber(0), 5)
+    .option('--verify', 'batch: also verify each message (trust, keys and policy as for verify); the verdict goes into the report')))))
     .action(act(async () => (await import('./commands/convert.js')).runConvert));
 
   common(inputOptions(program.command('inspect')

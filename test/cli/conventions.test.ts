@@ -307,3 +307,16 @@ test('verify and inspect take many files and folders: a line each, a summary, a 
   assert.equal(i.status, 0);
   assert.match(i.stdout, /3 message\(s\)/);
 });
+
+test('batch convert --verify puts each message\'s verdict into the report and the summary (in-process and in worker threads)', () => {
+  for (const jobs of ['1', '2']) {
+    const dest = out(`verified-${jobs}`);
+    const r = runCli(['convert', S, '--out', dest, '--to', 'msg', '--verify', '--ca', CA, '--jobs', jobs, '--report', out(`verified-${jobs}.jsonl`)]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /verdicts /);
+    const rep = readReport<{ input: string; verdict: string }, { verdicts: Record<string, number> }>(out(`verified-${jobs}.jsonl`));
+    const byName = Object.fromEntries(rep.messages.map((m) => [m.input.split('/').pop(), m.verdict]));
+    assert.deepEqual(byName, { 'clear-signed.eml': 'valid', 'encrypted.eml': 'cannot-check', 'opaque-signed.eml': 'valid', 'plain.eml': 'unsigned' }, `--jobs ${jobs}`);
+    assert.deepEqual(rep.summary.verdicts, { valid: 2, 'cannot-check': 1, unsigned: 1 });
+  }
+});

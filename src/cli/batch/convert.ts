@@ -12,7 +12,8 @@ import { dirname } from 'node:path';
 import { SmimeBridgeError, isSmimeBridgeError } from '../../errors.js';
 import { PidTagAttachDataBinary, type MessageObject } from '../../mapi/index.js';
 import { cmsContentType, recognizeMessage, toMessage, type SmimeKind } from '../../smime/index.js';
-import { loadBytes, renderOutput, type LoadedInput } from '../files/io.js';
+import { internetOf, loadBytes, renderOutput, type LoadedInput } from '../files/io.js';
+import { decideVerdict, openMessage, type OpenOptions, type VerdictPolicy } from '../../secure/index.js';
 import { mboxMessageContent } from '../files/mbox.js';
 import { bytesView } from '../files/io.js';
 
@@ -40,11 +41,13 @@ export interface BatchJob {
   returnBytes?: boolean;
   /** Largest input file read, in bytes. */
   maxInputBytes: number;
+  /** Verify every signed message too (`convert --verify`): its verdict goes into the report. */
+  verify?: { open: OpenOptions; policy: VerdictPolicy };
 }
 
 /** What became of a job. */
 export type BatchOutcome =
-  | { id: number; ok: true; kind: SmimeKind; messageClass: string; outBytes: number; warnings: number; bytes?: Uint8Array }
+  | { id: number; ok: true; kind: SmimeKind; messageClass: string; outBytes: number; warnings: number; bytes?: Uint8Array; verdict?: string; verdictReasons?: string[] }
   | { id: number; ok: true; skipped: true }
   | { id: number; ok: false; code: string; reason: string };
 
@@ -67,7 +70,13 @@ export async function convertJob(job: BatchJob): Promise<BatchOutcome> {
     if (job.strict) checkCmsPayload(input.message, kind);
     const out = renderOutput(job.to, input.message, { strict: job.strict });
     const warnings = input.warnings.length + (out.internet?.warnings.length ?? 0);
-    const done = { id: job.id, ok: true as const, kind, messageClass: input.message.messageClass, outBytes: out.bytes.length, warnings };
+    const done: BatchOutcome & { ok: true; kind: SmimeKind } = { id: job.id, ok: true as const, kind, messageClass: input.message.messageClass, outBytes: out.bytes.length, warnings };
+    if (job.verify) {
+      // The same decision as `verify` (secure/verdict.ts); a message that cannot be opened is a verdict too.
+      const v = decideVerdict(await openMessage(internetOf(input), job.verify.open), job.verify.policy);
+      done.verdict = v.state;
+      done.verdictReasons = [...new Set([...v.reasons, ...v.signers.flatMap((x) => x.reasons)].filter((r) => r.severity !== 'note').map((r) => r.code))];
+    }
     if (job.returnBytes) return { ...done, bytes: out.bytes };
     await writeOutput(job, out.bytes);
     return done;

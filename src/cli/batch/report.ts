@@ -16,6 +16,9 @@ export interface BatchRecord {
   messageClass?: string;
   outputBytes?: number;
   warnings?: number;
+  /** `convert --verify`: the verdict (valid, untrusted, invalid, cannot-check, unsigned) and its reason codes. */
+  verdict?: string;
+  verdictReasons?: string[];
   code?: string;
   reason?: string;
 }
@@ -28,6 +31,7 @@ export class BatchSummary {
   bytes = 0;
   readonly byKind: Record<SmimeKind, number> = { 'clear-signed': 0, 'opaque-or-encrypted': 0, none: 0 };
   readonly byCode = new Map<string, number>();
+  readonly byVerdict = new Map<string, number>();
 
   add(r: BatchRecord, size: number): void {
     this.bytes += size;
@@ -36,6 +40,7 @@ export class BatchSummary {
     } else if (r.status === 'converted') {
       this.converted++;
       this.byKind[r.smimeKind ?? 'none']++;
+      if (r.verdict) this.byVerdict.set(r.verdict, (this.byVerdict.get(r.verdict) ?? 0) + 1);
     } else {
       this.failed++;
       this.byCode.set(r.code ?? '?', (this.byCode.get(r.code ?? '?') ?? 0) + 1);
@@ -48,11 +53,12 @@ export class BatchSummary {
   line(): string {
     const k = this.byKind;
     const codes = [...this.byCode].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
-    return `converted ${this.converted} (clear-signed ${k['clear-signed']}, opaque-or-encrypted ${k['opaque-or-encrypted']}, none ${k.none}), ${this.skipped ? `skipped ${this.skipped} (output exists), ` : ''}failed ${this.failed}${codes ? ` (${codes})` : ''}`;
+    return `converted ${this.converted} (clear-signed ${k['clear-signed']}, opaque-or-encrypted ${k['opaque-or-encrypted']}, none ${k.none}), ${this.byVerdict.size ? `verdicts ${[...this.byVerdict].map(([k, n]) => `${k} ${n}`).join(', ')}; ` : ''}${this.skipped ? `skipped ${this.skipped} (output exists), ` : ''}failed ${this.failed}${codes ? ` (${codes})` : ''}`;
   }
 
   toJSON(): object {
-    return { converted: this.converted, byKind: this.byKind, skipped: this.skipped, failed: this.failed, failedByCode: Object.fromEntries(this.byCode) };
+    return { converted: this.converted, byKind: this.byKind, skipped: this.skipped, failed: this.failed, failedByCode: Object.fromEntries(this.byCode),
+      ...(this.byVerdict.size ? { verdicts: Object.fromEntries(this.byVerdict) } : {}) };
   }
 }
 

@@ -31,6 +31,8 @@ export interface BatchOptions {
   force?: boolean;
   /** Skip messages whose output exists (resume an interrupted run). */
   skipExisting?: boolean;
+  /** Verify each message; the verdict goes into its record (and the summary). */
+  verify?: BatchJob['verify'];
   /** Strict mode per message (recoverable violations fail the message). */
   strict?: boolean;
   /** Worker threads; default `os.availableParallelism()`. */
@@ -130,7 +132,7 @@ export async function runBatch(o: BatchOptions): Promise<number> {
       const id = ++nextId;
       const job: BatchJob = {
         id, path: item.path, mboxEntry: item.mboxEntry, formatName: item.formatName, out: item.out, tmp: tempPathFor(item.out, id),
-        to: o.to, strict, force, maxInputBytes: maxMessageBytes, skipExisting: o.skipExisting, returnBytes: !!mbox,
+        to: o.to, strict, force, maxInputBytes: maxMessageBytes, skipExisting: o.skipExisting, returnBytes: !!mbox, verify: o.verify,
       };
       const transfer = item.mboxEntry ? [item.mboxEntry.buffer as ArrayBuffer] : [];
       item.mboxEntry = undefined;
@@ -144,7 +146,7 @@ export async function runBatch(o: BatchOptions): Promise<number> {
       if (outcome.ok && mbox && outcome.bytes) await mbox.append(outcome.bytes);
       record(item, outcome.ok
         ? { input: item.input, index: item.index, offset: item.offset, output: mbox ? o.outDir : item.out, status: 'converted', smimeKind: outcome.kind,
-          messageClass: outcome.messageClass, outputBytes: outcome.outBytes, warnings: outcome.warnings }
+          messageClass: outcome.messageClass, outputBytes: outcome.outBytes, warnings: outcome.warnings, verdict: outcome.verdict, verdictReasons: outcome.verdictReasons }
         : { input: item.input, index: item.index, offset: item.offset, output: item.out || undefined, status: 'failed', code: outcome.code, reason: outcome.reason });
     }
   };

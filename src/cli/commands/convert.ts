@@ -12,9 +12,11 @@ import { outputFormatOf } from '../files/formats.js';
 import { formatWarning } from './inspectReport.js';
 import { runBatch } from '../batch/run.js';
 import type { BatchTarget } from '../batch/convert.js';
-import type { InputValues } from '../options.js';
+import type { InputValues, KeyValues, TrustValues } from '../options.js';
+import { openOptionsFrom } from './verify.js';
 
-interface ConvertValues extends InputValues {
+interface ConvertValues extends InputValues, KeyValues, TrustValues {
+  verify?: boolean;
   out?: string; to?: string; force?: boolean; skipExisting?: boolean; jobs?: number; report?: string;
   maxSize: number; timeout: number; grace: number; json?: boolean; quiet?: boolean;
 }
@@ -25,12 +27,14 @@ export async function runConvert(p: Printer, paths: string[], o: ConvertValues):
   if (o.out !== undefined) {
     if (o.to === undefined) throw usage('a batch (--out) needs --to msg|eml|json|mbox');
     if (o.force && o.skipExisting) throw usage('--force and --skip-existing contradict each other');
+    const verify = o.verify ? await openOptionsFrom(o) : undefined;
     return runBatch({
+      verify,
       inputs: paths, outDir: o.out, to: o.to as BatchTarget, force: o.force ?? false, skipExisting: o.skipExisting, strict: o.strict,
       jobs: o.jobs, report: o.report, quiet: o.quiet, json: o.json, maxMessageBytes: o.maxSize, timeoutMs: o.timeout * 1000, graceMs: o.grace * 1000,
     });
   }
-  for (const batchOnly of ['skipExisting', 'jobs', 'report'] as const) {
+  for (const batchOnly of ['skipExisting', 'jobs', 'report', 'verify'] as const) {
     if (o[batchOnly] !== undefined) throw usage(`--${batchOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for batches: give --out DIR`);
   }
   if (paths.length !== 2) {
