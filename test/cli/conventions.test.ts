@@ -11,7 +11,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readReport, runCli } from '../helpers/cli.js';
+import { readReport, runCli, runInPty } from '../helpers/cli.js';
 import { openssl, tempDir } from '../helpers/openssl.js';
 
 const t = tempDir('smime-bridge-conv-');
@@ -129,30 +129,9 @@ test('passwords from --password-file, --password-env and a terminal prompt; --pa
   assert.match(r.stderr, /CMS_BAD_PASSWORD/);
   assert.doesNotMatch(r.stderr, /(CMS_\w+): \1/, 'the code is given once');
   // A terminal prompt: the command runs on a pseudo-terminal and the password is typed at it.
-  const py = `
-import os, pty, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-buf = b''
-while b'password for' not in buf:
-    buf += os.read(fd, 1024)
-os.write(fd, b's3cret w0rd\\r')
-out = b''
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk: break
-    out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('utf8', 'replace'))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-  const pr = spawnSync('/usr/bin/python3', ['-c', py, process.execPath, bin, 'decrypt', join(S, 'encrypted.eml'), '--p12', p12, '-o', out('prompt.eml')], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(pr.status, 0, pr.stdout + pr.stderr);
-  assert.doesNotMatch(pr.stdout, /s3cret/, 'the typed password is not echoed');
+  const pr = runInPty(['decrypt', join(S, 'encrypted.eml'), '--p12', p12, '-o', out('prompt.eml')], { prompt: 'password for', answer: 's3cret w0rd' });
+  assert.equal(pr.status, 0, pr.screen);
+  assert.doesNotMatch(pr.screen, /s3cret/, 'the typed password is not echoed');
   assert.match(readFileSync(out('prompt.eml'), 'utf8'), /quarterly figures/);
   assert.match(runCli(['help', 'decrypt']).stdout, /--password <pw>[\s\S]*other users[\s\S]*can see it/);
 });
@@ -319,4 +298,18 @@ test('batch convert --verify puts each message\'s verdict into the report and th
     assert.deepEqual(byName, { 'clear-signed.eml': 'valid', 'encrypted.eml': 'cannot-check', 'opaque-signed.eml': 'valid', 'plain.eml': 'unsigned' }, `--jobs ${jobs}`);
     assert.deepEqual(rep.summary.verdicts, { valid: 2, 'cannot-check': 1, unsigned: 1 });
   }
+});
+
+test('on a terminal a batch shows a progress bar (convert; verify once the run takes more than a second); piped output shows none', () => {
+  const box = out('many.mbox');
+  const m = (i: number) => `From a@example.org Mon Nov 23 10:00:00 2026\nFrom: a@example.org\nSubject: m ${i}\n\n${'body line\n'.repeat(200)}\n`;
+  writeFileSync(box, Array.from({ length: 3000 }, (_, i) => m(i)).join(''));
+  const conv = runInPty(['convert', box, '--out', out('pty-out'), '--to', 'msg']);
+  assert.equal(conv.status, 0, conv.screen);
+  assert.match(conv.screen, /msg\/s/, 'the bar shows the rate');
+  const v = runInPty(['verify', box]);
+  assert.equal(v.status, 13, v.screen.slice(-500));
+  assert.match(v.screen, /msg\/s/, 'verify over 3000 messages shows the bar');
+  const piped = runCli(['verify', box]);
+  assert.doesNotMatch(piped.stdout + piped.stderr, /msg\/s/, 'no bar when not on a terminal');
 });
