@@ -219,5 +219,7 @@ export function formatMailbox(m: Mailbox): string {
 
 /** An RFC 5322 3.4 group without members, `Name:;` (the display name formatted as a phrase). */
 export function formatGroup(name: string): string {
-  return `${formatPhrase(name)}:;`;
+  const phrase = formatPhrase(name);
+  // an encoded-word is followed by whitespace (RFC 2047 section 5(1)); readers such as python's email insist
+  return phrase.endsWith('?=') ? `${phrase} :;` : `${phrase}:;`;
 }

@@ -149,9 +149,36 @@ export function encodeWords(text: string): string {
 export function formatPhrase(name: string): string {
   const words = name.split(/[ \t]+/).filter((w) => w !== '');
   if (words.length > 0 && words.every(isEncodedWord)) return words.join(' ');
-  if (words.some((w) => mustEncode(w) || w.length > 75)) return encodeRun(name).join(' ');
+  if (words.some((w) => mustEncode(w) || w.length > 75)) return encodePhraseWords(words);
   if (/^[!#$%&'*+/=?^_`{|}~0-9A-Za-z-]+(?:[ \t]+[!#$%&'*+/=?^_`{|}~0-9A-Za-z-]+)*$/.test(name)) return name;
   return '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"'; // RFC 5322 3.2.4 quoted-string
+}
+
+/**
+ * The words of a phrase as encoded-words that end at the name's own spaces where they can (each
+ * space kept inside the encoded-word before it, RFC 2047 section 6.2): a reader that joins
+ * adjacent encoded-words with a space (python's email does in phrases) then shows the name
+ * as it is written, up to doubled spaces. Only a word too long for one encoded-word is split.
+ * Linear in the length of the name.
+ */
+function encodePhraseWords(words: string[]): string {
+  const out: string[] = [];
+  let cur = '';
+  let curBytes = 0;
+  const ROOM = 45; // bytes that fit in one B encoded-word of 75 characters: 12 + ceil(45 / 3) * 4 = 72
+  words.forEach((w, i) => {
+    const piece = i < words.length - 1 ? w + ' ' : w;
+    const bytes = encodeUtf8(piece).length;
+    if (cur !== '' && curBytes + bytes > ROOM) {
+      out.push(...encodeRun(cur));
+      cur = '';
+      curBytes = 0;
+    }
+    cur += piece;
+    curBytes += bytes;
+  });
+  if (cur !== '') out.push(...encodeRun(cur));
+  return out.join(' ');
 }
 
 /**
@@ -199,8 +226,8 @@ export function foldHeader(name: string, value: string): string {
     const word = toks[i + 1] ?? '';
     if (word === '') continue; // leading and trailing whitespace is dropped
     if (ws.length > LONG_WS) ws = ' ';
-    // the break may come right after the colon (RFC 5322 2.2.3), e.g. before a long encoded-word
-    if (line.length + ws.length + word.length > MAX_LINE) {
+    // never right after the colon: readers (python's email) would keep the fold's space in the value
+    if (line.length + ws.length + word.length > MAX_LINE && line.length > name.length + 1) {
       lines.push(line);
       line = ws + word;
     } else line += ws + word;
@@ -230,12 +257,11 @@ function pct(s: string): string {
 
 /**
  * `value; key=val; ...` for Content-Type / Content-Disposition (RFC 2045 5.1, RFC 2183).
- * Values are quoted when they are not tokens. A non-ASCII value is written twice: first as RFC
- * 2231 `key*=utf-8''%xx` (split into `key*0*`, `key*1*`, ... continuations when long) for
- * conforming readers, then as `key="=?utf-8?...?="` (the whole value as RFC 2047 encoded-words
- * inside quotes: not allowed by RFC 2047 section 5, but what old readers that ignore RFC 2231
- * understand). Conforming readers, including ours, prefer the RFC 2231 form; readers that take
- * the first parameter of a name (python's email) meet the RFC 2231 form first.
+ * Values are quoted when they are not tokens. A non-ASCII value is written once, as RFC 2231
+ * `key*=utf-8''%xx` (split into `key*0*`, `key*1*`, ... continuations of at most 60 octets, on
+ * character boundaries, when long). No RFC 2047 encoded-words inside the quoted form: RFC 2047
+ * section 5 forbids them there, and readers such as Python's email report both that and the
+ * duplicate parameter as defects.
  */
 export function formatHeaderValue(value: string, params: Record<string, string>): string {
   let out = value;
@@ -246,27 +272,27 @@ export function formatHeaderValue(value: string, params: Record<string, string>)
       out += `; ${k}=${isToken(v) ? v : quote(v)}`; // RFC 2045 5.1
       continue;
     }
-    const enc = pct(v);
     const first = `utf-8''`;
-    if (first.length + enc.length <= 60) out += `; ${k}*=${first}${enc}`;
+    const chars = Array.from(v, pct); // one percent-encoded character each: chunks end on character boundaries
+    const whole = chars.join('');
+    if (first.length + whole.length <= 60) out += `; ${k}*=${first}${whole}`;
     else {
-      // RFC 2231 section 3: continuations, never splitting a %xx triplet
-      let rest = enc;
+      // RFC 2231 section 3: continuations, each at most 60 octets, never splitting a character
       let n = 0;
-      let chunkMax = 60 - first.length;
-      while (rest.length > 0) {
-        let cut = Math.min(chunkMax, rest.length);
-        const pctAt = rest.lastIndexOf('%', cut - 1);
-        if (pctAt >= 0 && pctAt > cut - 3 && cut < rest.length) cut = pctAt;
-        if (cut === 0) cut = Math.min(3, rest.length);
-        out += `; ${k}*${n}*=${n === 0 ? first : ''}${rest.slice(0, cut)}`;
-        rest = rest.slice(cut);
+      let chunk = '';
+      let room = 60 - first.length;
+      const flush = (): void => {
+        out += `; ${k}*${n}*=${n === 0 ? first : ''}${chunk}`;
         n++;
-        chunkMax = 60;
+        chunk = '';
+        room = 60;
+      };
+      for (const c of chars) {
+        if (chunk.length > 0 && chunk.length + c.length > room) flush();
+        chunk += c;
       }
+      if (chunk.length > 0) flush();
     }
-    // the RFC 2047-in-quotes form for old readers: the whole value as encoded-words
-    out += `; ${k}=${quote(encodeRun(v).join(' '))}`;
   }
   return out;
 }

@@ -12,7 +12,7 @@ import {
   PidTagAddressType, PidTagDisplayName, PidTagEmailAddress, PidTagEntryId, PidTagSmtpAddress, PidTagRecipientEntryId,
   RecipientType, PidTagExpiryTime, PidTagReplyTime, PidTagAutoResponseSuppress, PidTagMessageDeliveryTime,
   PidTagCreationTime, PidTagTransportMessageHeaders, PidTagSentRepresentingName, PidTagSenderName,
-  PidTagRecipientDisplayName,
+  PidTagRecipientDisplayName, PidTagSentRepresentingEmailAddress, PidTagSenderEmailAddress,
 } from '../mapi/index.js';
 import { type AddressGroupTags, type AddressSource, type ChosenAddress, groupAddress } from './address.js';
 import { Diagnostics } from '../errors.js';
@@ -168,9 +168,15 @@ export function headersFromMessage(m: MessageObject, opts: HeadersFromMessageOpt
   const tSender = transportMailbox(m, 'sender') ?? tFrom;
   const repName = p.getString(PidTagSentRepresentingName);
   const sndName = p.getString(PidTagSenderName);
-  const from = groupAddress(p, SENT_REPRESENTING, sameName(tFrom, repName ?? sndName) ? tFrom : undefined)
+  let from = groupAddress(p, SENT_REPRESENTING, sameName(tFrom, repName ?? sndName) ? tFrom : undefined)
     ?? groupAddress(p, SENDER, sameName(tFrom, sndName) ? tFrom : undefined);
   const sender = groupAddress(p, SENDER, sameName(tSender, sndName) ? tSender : undefined);
+  // The same person in both groups (same native address): the sender group's SMTP address serves From too.
+  const repNative = p.getString(PidTagSentRepresentingEmailAddress)?.toLowerCase();
+  if (from && sender && RANK[from.source] >= RANK.imcea && RANK[sender.source] < RANK.imcea
+    && (repNative === undefined || repNative === p.getString(PidTagSenderEmailAddress)?.toLowerCase())) {
+    from = { ...from, address: sender.address, source: sender.source };
+  }
   const fromText = mailbox(from);
   if (fromText) out.push(['From', fromText]);
   if (from?.source === 'imcea') diag.note('OXCMAIL_ADDRESS_NOT_SMTP', `the sender "${from.name}" has no SMTP address in the message; From is IMCEA-encapsulated (MS-OXCMAIL 2.1.3.1.2)`, { propertyTag: '0x0065001F' });

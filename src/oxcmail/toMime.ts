@@ -81,7 +81,7 @@ function textLeaf(type: string, charset: string, bytes: Uint8Array): Node {
 }
 
 /** The HTML body: PidTagHtml bytes in the PidTagInternetCodepage charset (or PidTagBodyHtml text as UTF-8). */
-function htmlLeaf(m: MessageObject): Node | undefined {
+function htmlLeaf(m: MessageObject, diag?: Diagnostics): Node | undefined {
   const prop = m.properties.get(PidTagHtml);
   if (!prop) return undefined;
   if (typeof prop.value === 'string') return textLeaf('text/html', 'utf-8', crlfBytes(prop.value));
@@ -96,6 +96,11 @@ function htmlLeaf(m: MessageObject): Node | undefined {
   } else if (charset === undefined || !isKnownCharset(charset)) {
     // No (known) code page: say what the bytes are.
     charset = isAscii(bytes) ? 'us-ascii' : decodeUtf8Strict(bytes) !== undefined ? 'utf-8' : 'windows-1252';
+  } else if (!isAscii(bytes) && decodeCharset(bytes, charset).includes('\ufffd') && decodeUtf8Strict(bytes) !== undefined) {
+    // The code page does not describe the bytes (HTML stored as UTF-8 under PidTagInternetCodepage
+    // 50220 by some writers): label it with what it is.
+    diag?.note('CHARSET_SUBSTITUTED', `PidTagHtml is not valid ${charset} but is valid UTF-8; labelled utf-8`, { propertyTag: '0x10130102' });
+    charset = 'utf-8';
   }
   // Canonical CRLF line ends (RFC 2049 section 4) for ASCII-compatible charsets.
   const text = new TextDecoder('latin1').decode(bytes);
@@ -224,7 +229,7 @@ function writeMessage(m: MessageObject, depth: number, opts: Required<Pick<Messa
   // 2.1.3.3 body: plain, HTML, or alternative(plain, html).
   const bodyText = m.properties.get(PidTagBody)?.value;
   const plain = typeof bodyText === 'string' ? textLeaf('text/plain', 'utf-8', crlfBytes(bodyText)) : undefined;
-  const html = htmlLeaf(m);
+  const html = htmlLeaf(m, diag);
   if (!plain && !html && m.properties.has(PidTagRtfCompressed)) {
     diag.report('UNSUPPORTED_FORMAT', 'the body exists only as compressed RTF (PidTagRtfCompressed); written without a body', { propertyTag: '0x10090102' });
   }
