@@ -154,7 +154,7 @@ export function proxySmtpAddress(values: unknown): string | undefined {
 }
 
 /** Where {@link groupAddress} found the address (for diagnostics and tests). */
-export type AddressSource = 'one-off' | 'smtp-type' | 'smtp-property' | 'proxy' | 'ex-smtp' | 'fallback' | 'imcea' | 'none';
+export type AddressSource = 'one-off' | 'smtp-type' | 'smtp-property' | 'proxy' | 'ex-smtp' | 'fallback' | 'imcea' | 'display-name' | 'none';
 
 /** An address chosen for an Internet header: display name (may be empty) and address (empty when there is none). */
 export interface ChosenAddress {
@@ -177,8 +177,9 @@ export interface ChosenAddress {
  * 6. `fallback` (e.g. the From field of PidTagTransportMessageHeaders for a received message);
  * 7. the IMCEA encapsulation of the native address (MS-OXCMAIL 2.1.3.1.2), which is not deliverable
  *    but keeps the information.
- * With no address at all but a display name, the result has an empty address (written as an
- * RFC 5322 group without members); undefined when there is neither.
+ * With no address at all, a display name that is itself an SMTP address is the address; any
+ * other display name gives an empty address (written as an RFC 5322 group without members);
+ * undefined when there is neither.
  */
 export function groupAddress(bag: PropertyBag, g: AddressGroupTags, fallback?: { name?: string; address: string }): ChosenAddress | undefined {
   const entry = g.entryId !== undefined ? bag.getBinary(g.entryId) : undefined;
@@ -206,6 +207,8 @@ export function groupAddress(bag: PropertyBag, g: AddressGroupTags, fallback?: {
   if (email && type && type.toUpperCase() !== 'SMTP') pick(encodeImcea(type, email), 'imcea');
   if (oneOff && oneOff.address && oneOff.addressType.toUpperCase() !== 'SMTP') pick(encodeImcea(oneOff.addressType || 'X', oneOff.address), 'imcea');
   const name = (bag.getString(g.name) ?? (g.altNames ?? []).map((t) => bag.getString(t)).find((s) => s) ?? oneOff?.displayName ?? ((source as AddressSource) === 'fallback' ? fallback?.name : undefined) ?? '').trim();
+  // no address anywhere, but the display name is one (Outlook shows typed-in addresses so): use it
+  if (address === undefined && isSmtpAddress(name)) return { name: '', address: name, source: 'display-name' };
   if (address === undefined) return name ? { name, address: '', source: 'none' } : undefined;
   return { name: name === address ? '' : name, address, source };
 }

@@ -44,7 +44,7 @@ function mailbox(a: { name: string; address: string } | undefined): string | und
   return s || undefined;
 }
 
-const RANK: Record<AddressSource, number> = { 'one-off': 0, 'smtp-type': 1, 'smtp-property': 2, proxy: 3, 'ex-smtp': 4, fallback: 5, imcea: 6, none: 7 };
+const RANK: Record<AddressSource, number> = { 'one-off': 0, 'smtp-type': 1, 'smtp-property': 2, proxy: 3, 'ex-smtp': 4, fallback: 5, imcea: 6, 'display-name': 7, none: 8 };
 function better(a: ChosenAddress | undefined, b: ChosenAddress | undefined): ChosenAddress | undefined {
   if (!a) return b;
   if (!b) return a;
