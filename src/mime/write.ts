@@ -43,36 +43,54 @@ function qChar(b: number): string {
   return '=' + b.toString(16).toUpperCase().padStart(2, '0');
 }
 
-/** Encode one run of text as one or more UTF-8 encoded-words (each <= 75 chars), B or Q, whichever is shorter. */
+const Q_OF: string[] = Array.from({ length: 256 }, (_, b) => qChar(b));
+
+/** The UTF-8 bytes of one code point (RFC 3629), appended to `out`. */
+function utf8Into(cp: number, out: number[]): void {
+  if (cp < 0x80) out.push(cp);
+  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+  else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+}
+
+/**
+ * Encode one run of text as one or more UTF-8 encoded-words (each <= 75 chars), B or Q, whichever
+ * is shorter; words end on character boundaries, never inside a UTF-8 sequence. Linear time.
+ */
 function encodeRun(text: string): string[] {
-  const chars = Array.from(text); // code points: never split a character across words
-  const bytesOf = chars.map((c) => encodeUtf8(c));
-  let qLen = 0;
-  let total = 0;
-  for (const b of bytesOf) for (const x of b) {
-    qLen += qChar(x).length;
-    total++;
+  const bytes: number[] = [];
+  const ends: number[] = []; // byte offset after each character
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // a lone surrogate has no UTF-8 form
+    utf8Into(cp, bytes);
+    ends.push(bytes.length);
   }
-  const useQ = qLen <= Math.ceil(total / 3) * 4;
+  let qLen = 0;
+  for (const x of bytes) qLen += Q_OF[x]!.length;
+  const useQ = qLen <= Math.ceil(bytes.length / 3) * 4;
   const room = WORD_MAX - PREFIX.length - 4; // "B?" / "Q?" + "?="
   const words: string[] = [];
-  let cur: Uint8Array[] = [];
-  let curLen = 0;
-  const flush = (): void => {
-    if (cur.length === 0) return;
-    const all = concatBytes(cur);
-    words.push(useQ ? `${PREFIX}Q?${Array.from(all, qChar).join('')}?=` : `${PREFIX}B?${b64(all)}?=`);
-    cur = [];
+  let start = 0; // byte offset where the current word starts
+  let curLen = 0; // encoded length of the current word so far (Q: characters; B: bytes)
+  const flush = (end: number): void => {
+    if (end === start) return;
+    const chunk = bytes.slice(start, end);
+    words.push(useQ ? `${PREFIX}Q?${chunk.map((x) => Q_OF[x]).join('')}?=` : `${PREFIX}B?${b64(Uint8Array.from(chunk))}?=`);
+    start = end;
     curLen = 0;
   };
-  for (const b of bytesOf) {
-    const add = useQ ? Array.from(b, qChar).join('').length : 0;
-    const next = useQ ? curLen + add : Math.ceil((curLen + b.length) / 3) * 4;
-    if (cur.length > 0 && next > room) flush();
-    cur.push(b);
-    curLen = useQ ? curLen + add : curLen + b.length;
+  let prev = 0;
+  for (const end of ends) {
+    let add = 0;
+    if (useQ) for (let i = prev; i < end; i++) add += Q_OF[bytes[i]!]!.length;
+    else add = end - prev;
+    const next = useQ ? curLen + add : Math.ceil((curLen + add) / 3) * 4;
+    if (end - prev > 0 && prev > start && next > room) flush(prev);
+    curLen += add;
+    prev = end;
   }
-  flush();
+  flush(bytes.length);
   return words;
 }
 
