@@ -62,6 +62,12 @@ export type ErrorCode =
   | 'MSG_RTF_MALFORMED'
   | 'MSG_STRING8_CODEPAGE'
   | 'MSG_ATTACHMENT_UNSUPPORTED'
+  // oxcmail export (MS-OXCMAIL 2.1.3): facts about what was written, not violations
+  | 'OXCMAIL_NO_DATE'
+  | 'OXCMAIL_MESSAGE_ID_GENERATED'
+  | 'OXCMAIL_ADDRESS_MISSING'
+  | 'OXCMAIL_ADDRESS_NOT_SMTP'
+  | 'CHARSET_SUBSTITUTED'
   // cms
   | 'CMS_MALFORMED'
   | 'CMS_TRUNCATED'
@@ -125,6 +131,11 @@ export class Diagnostics {
 
   report(code: ErrorCode, message: string, location: Location = {}): void {
     if (this.strict) throw new SmimeBridgeError(code, message, location);
+    this.warnings.push({ code, message, location });
+  }
+
+  /** Record a warning that is a fact about the output, not a violation of the input: never throws, even in strict mode. */
+  note(code: ErrorCode, message: string, location: Location = {}): void {
     this.warnings.push({ code, message, location });
   }
 }

@@ -6,7 +6,7 @@
  * Hand-written: a small tokenizer is all it takes, and the tolerance rules are ours to choose.
  */
 import { decodeWords } from './headers.js';
-import { encodeWords } from './write.js';
+import { formatPhrase } from './write.js';
 
 /** One mailbox. `group` is the display name of the RFC 5322 group the mailbox was listed in, if any. */
 export interface Mailbox {
@@ -200,21 +200,26 @@ export function parseAddressList(text: string): Mailbox[] {
   return out;
 }
 
-function needsQuoting(name: string): boolean {
-  // RFC 5322 3.2.5: a phrase of atoms, else a quoted-string
-  return !/^[!#$%&'*+/=?^_`{|}~0-9A-Za-z-]+(?:[ \t]+[!#$%&'*+/=?^_`{|}~0-9A-Za-z-]+)*$/.test(name);
-}
-
 /**
- * Format a mailbox as `Name <address>` (or just `address` without a name). Non-ASCII names are
- * RFC 2047 encoded (UTF-8); ASCII names that are not a plain phrase are quoted. The group is not
- * written.
+ * Format a mailbox as `Name <address>` (or just `address` without a name), the display name
+ * formatted once as an RFC 5322 phrase by {@link formatPhrase}: plain, quoted when it holds
+ * specials, RFC 2047 encoded (UTF-8) when it holds non-ASCII; a name that already is
+ * encoded-words is kept. A mailbox without an address but with a name is written as an empty
+ * RFC 5322 3.4 group, `Name:;`, which mail readers show as the name. The group is not written.
  */
 export function formatMailbox(m: Mailbox): string {
-  const name = m.name?.trim();
-  if (!name) return m.address;
+  // control characters have no place in a phrase (RFC 5322 3.2.5), not even encoded: they are dropped
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(name)) return `${encodeWords(name)} <${m.address}>`;
-  const shown = needsQuoting(name) ? `"${name.replace(/[\\"]/g, (c) => '\\' + c)}"` : name;
-  return `${shown} <${m.address}>`;
+  const name = m.name?.replace(/[\r\n\t]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, '').trim();
+  const address = m.address.trim();
+  if (!address) return name ? formatGroup(name) : '';
+  if (!name) return address;
+  return `${formatPhrase(name)} <${address}>`;
+}
+
+/** An RFC 5322 3.4 group without members, `Name:;` (the display name formatted as a phrase). */
+export function formatGroup(name: string): string {
+  const phrase = formatPhrase(name);
+  // an encoded-word is followed by whitespace (RFC 2047 section 5(1)); readers such as python's email insist
+  return phrase.endsWith('?=') ? `${phrase} :;` : `${phrase}:;`;
 }

@@ -17,8 +17,6 @@ const PREFIX = '=?utf-8?';
 
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
-/** A word needs encoding when it is non-ASCII or could be mistaken for an encoded-word (RFC 2047 section 6.2). */
-const NEEDS_ENCODING = /[^\x00-\x7f]|=\?/;
 
 function b64(bytes: Uint8Array): string {
   let s = '';
@@ -45,90 +43,215 @@ function qChar(b: number): string {
   return '=' + b.toString(16).toUpperCase().padStart(2, '0');
 }
 
-/** Encode one run of text as one or more UTF-8 encoded-words (each <= 75 chars), B or Q, whichever is shorter. */
+const Q_OF: string[] = Array.from({ length: 256 }, (_, b) => qChar(b));
+
+/** The UTF-8 bytes of one code point (RFC 3629), appended to `out`. */
+function utf8Into(cp: number, out: number[]): void {
+  if (cp < 0x80) out.push(cp);
+  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+  else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+}
+
+/**
+ * Encode one run of text as one or more UTF-8 encoded-words (each <= 75 chars), B or Q, whichever
+ * is shorter; words end on character boundaries, never inside a UTF-8 sequence. Linear time.
+ */
 function encodeRun(text: string): string[] {
-  const chars = Array.from(text); // code points: never split a character across words
-  const bytesOf = chars.map((c) => encodeUtf8(c));
-  let qLen = 0;
-  let total = 0;
-  for (const b of bytesOf) for (const x of b) {
-    qLen += qChar(x).length;
-    total++;
+  const bytes: number[] = [];
+  const ends: number[] = []; // byte offset after each character
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // a lone surrogate has no UTF-8 form
+    utf8Into(cp, bytes);
+    ends.push(bytes.length);
   }
-  const useQ = qLen <= Math.ceil(total / 3) * 4;
+  let qLen = 0;
+  for (const x of bytes) qLen += Q_OF[x]!.length;
+  const useQ = qLen <= Math.ceil(bytes.length / 3) * 4;
   const room = WORD_MAX - PREFIX.length - 4; // "B?" / "Q?" + "?="
   const words: string[] = [];
-  let cur: Uint8Array[] = [];
-  let curLen = 0;
-  const flush = (): void => {
-    if (cur.length === 0) return;
-    const all = concatBytes(cur);
-    words.push(useQ ? `${PREFIX}Q?${Array.from(all, qChar).join('')}?=` : `${PREFIX}B?${b64(all)}?=`);
-    cur = [];
+  let start = 0; // byte offset where the current word starts
+  let curLen = 0; // encoded length of the current word so far (Q: characters; B: bytes)
+  const flush = (end: number): void => {
+    if (end === start) return;
+    const chunk = bytes.slice(start, end);
+    words.push(useQ ? `${PREFIX}Q?${chunk.map((x) => Q_OF[x]).join('')}?=` : `${PREFIX}B?${b64(Uint8Array.from(chunk))}?=`);
+    start = end;
     curLen = 0;
   };
-  for (const b of bytesOf) {
-    const add = useQ ? Array.from(b, qChar).join('').length : 0;
-    const next = useQ ? curLen + add : Math.ceil((curLen + b.length) / 3) * 4;
-    if (cur.length > 0 && next > room) flush();
-    cur.push(b);
-    curLen = useQ ? curLen + add : curLen + b.length;
+  let prev = 0;
+  for (const end of ends) {
+    let add = 0;
+    if (useQ) for (let i = prev; i < end; i++) add += Q_OF[bytes[i]!]!.length;
+    else add = end - prev;
+    const next = useQ ? curLen + add : Math.ceil((curLen + add) / 3) * 4;
+    if (end - prev > 0 && prev > start && next > room) flush(prev);
+    curLen += add;
+    prev = end;
   }
-  flush();
+  flush(bytes.length);
   return words;
 }
 
 /**
- * RFC 2047-encode `text` when it contains non-ASCII characters (or text that looks like an
- * encoded-word, `=?`); other ASCII text is returned as is.
- * Runs of such words (with the spaces between them) become UTF-8 encoded-words
- * (B or Q, whichever is shorter, each at most 75 characters) separated by single spaces; plain
- * ASCII words around them stay readable.
+ * RFC 2047 section 2 syntax of one encoded-word (charset, B or Q, encoded text). A word of this
+ * shape is already encoded: it is never encoded again (issue 11 item 1).
+ */
+const ENCODED_WORD = /^=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=$/;
+/** True when `word` is one RFC 2047 encoded-word. */
+export function isEncodedWord(word: string): boolean {
+  return word.length <= 998 && ENCODED_WORD.test(word);
+}
+
+/**
+ * A word of unstructured text that must be encoded: non-ASCII or control characters (RFC 5322
+ * 2.2.1 allows only printable US-ASCII and WSP), or longer than a line may be (RFC 5322 2.1.1).
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[^\x21-\x7e]/;
+const LONG_WORD = 900;
+/** A run of whitespace longer than this cannot be folded (a line of only WSP is obsolete, RFC 5322 4.2): it is encoded. */
+const LONG_WS = 60;
+function mustEncode(word: string): boolean {
+  return word.length > LONG_WORD || UNPRINTABLE.test(word);
+}
+
+/**
+ * RFC 2047-encode unstructured text (RFC 5322 3.2.5 `unstructured`, RFC 2047 section 5(1)):
+ * runs of words with non-ASCII or control characters become UTF-8 encoded-words (B or Q,
+ * whichever is shorter, each at most 75 characters, split on character boundaries) separated by
+ * single spaces; plain ASCII words around them stay as they are. Words that already are
+ * encoded-words are left alone, never encoded twice. Whitespace runs too long to fold and words
+ * too long for a line are carried inside encoded-words, so the folded field keeps every
+ * character and every line stays within 998 octets. Linear in the length of `text`.
  */
 export function encodeWords(text: string): string {
-  if (!NEEDS_ENCODING.test(text)) return text;
-  const tokens = text.split(/([ \t]+)/); // words and the whitespace between them
+  const toks = text.split(/([ \t]+)/); // even indexes: words (maybe empty); odd: whitespace
+  const n = toks.length;
   const out: string[] = [];
   let i = 0;
-  while (i < tokens.length) {
-    const t = tokens[i]!;
-    if (i % 2 === 1 || !NEEDS_ENCODING.test(t)) {
-      out.push(t);
+  while (i < n) {
+    const t = toks[i]!;
+    let run: string;
+    if (i % 2 === 1) {
+      if (t.length <= LONG_WS) { out.push(t); i++; continue; }
+      // a long whitespace run: one space separates, the rest goes into an encoded-word with the next word
+      out.push(t[0]!);
+      run = t.slice(1) + (toks[i + 1] ?? '');
+      i += 2;
+    } else {
+      if (!mustEncode(t)) { out.push(t); i++; continue; }
+      run = t;
       i++;
-      continue;
     }
-    // extend the run over following words while they (or the next one) are non-ASCII
-    let j = i;
-    while (j + 2 < tokens.length && NEEDS_ENCODING.test(tokens[j + 2]!)) j += 2;
-    out.push(encodeRun(tokens.slice(i, j + 1).join('')).join(' '));
-    i = j + 1;
+    // extend the run while the next whitespace is long or the next word must be encoded:
+    // whitespace between two encoded-words is ignored by readers (RFC 2047 section 6.2), so it goes inside
+    const parts = [run];
+    while (i + 1 < n && (toks[i]!.length > LONG_WS || mustEncode(toks[i + 1]!))) {
+      parts.push(toks[i]!, toks[i + 1]!);
+      i += 2;
+    }
+    const joined = parts.join('');
+    if (joined.length > 0) out.push(encodeRun(joined).join(' '));
   }
   return out.join('');
 }
 
 /**
+ * A display name as an RFC 5322 3.2.5 `phrase` (RFC 2047 section 5(3)): as is when it is a
+ * plain run of atoms, quoted when it holds specials, and encoded as a whole (UTF-8 encoded-words)
+ * when it holds non-ASCII or control characters or words too long for a line. A name that
+ * already consists of encoded-words is kept as it is.
+ */
+export function formatPhrase(name: string): string {
+  const words = name.split(/[ \t]+/).filter((w) => w !== '');
+  if (words.length > 0 && words.every(isEncodedWord)) return words.join(' ');
+  if (words.some((w) => mustEncode(w) || w.length > 75)) return encodePhraseWords(words);
+  if (/^[!#$%&'*+/=?^_`{|}~0-9A-Za-z-]+(?:[ \t]+[!#$%&'*+/=?^_`{|}~0-9A-Za-z-]+)*$/.test(name)) return name;
+  return '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"'; // RFC 5322 3.2.4 quoted-string
+}
+
+/**
+ * The words of a phrase as encoded-words that end at the name's own spaces where they can (each
+ * space kept inside the encoded-word before it, RFC 2047 section 6.2): a reader that joins
+ * adjacent encoded-words with a space (python's email does in phrases) then shows the name
+ * as it is written, up to doubled spaces. Only a word too long for one encoded-word is split.
+ * Linear in the length of the name.
+ */
+function encodePhraseWords(words: string[]): string {
+  const out: string[] = [];
+  let cur = '';
+  let curBytes = 0;
+  const ROOM = 45; // bytes that fit in one B encoded-word of 75 characters: 12 + ceil(45 / 3) * 4 = 72
+  words.forEach((w, i) => {
+    const piece = i < words.length - 1 ? w + ' ' : w;
+    const bytes = encodeUtf8(piece).length;
+    if (cur !== '' && curBytes + bytes > ROOM) {
+      out.push(...encodeRun(cur));
+      cur = '';
+      curBytes = 0;
+    }
+    cur += piece;
+    curBytes += bytes;
+  });
+  if (cur !== '') out.push(...encodeRun(cur));
+  return out.join(' ');
+}
+
+/**
+ * Structured header fields (RFC 5322 3.6, RFC 2045/2183/2557, RFC 3798, RFC 4021): their values
+ * are formatted (and encoded where their grammar allows) by whoever builds them, such as
+ * `formatMailbox` or `formatHeaderValue`; {@link foldHeader} only folds them.
+ */
+const STRUCTURED = new Set([
+  'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references', 'date',
+  'resent-from', 'resent-sender', 'resent-to', 'resent-cc', 'resent-bcc', 'resent-date', 'resent-message-id',
+  'return-path', 'received', 'mime-version', 'content-type', 'content-disposition', 'content-transfer-encoding',
+  'content-id', 'content-location', 'content-base', 'content-language', 'disposition-notification-to',
+  'return-receipt-to', 'original-recipient', 'expires', 'reply-by', 'importance', 'sensitivity', 'priority',
+  'thread-index', 'x-auto-response-suppress', 'dkim-signature', 'arc-seal', 'arc-message-signature',
+  'authentication-results', 'list-id', 'list-unsubscribe', 'list-post', 'list-help', 'list-subscribe',
+  'list-owner', 'list-archive',
+]);
+
+/** True when {@link foldHeader} treats `name` as a structured field (folded, never encoded). */
+export function isStructuredField(name: string): boolean {
+  return STRUCTURED.has(name.toLowerCase());
+}
+
+/**
  * One header field, `Name: value\r\n`, folded at 78 columns on whitespace (RFC 5322 2.2.3: the
- * line break goes before the whitespace, possibly right after the colon, so that lines holding
- * encoded-words stay within RFC 2047 section 2 limits). Non-ASCII words are RFC 2047 encoded first (UTF-8).
- * A single word longer than a line is left unbroken.
+ * line break goes before the whitespace). The one place where header text is encoded: the value
+ * of an unstructured field is text and is RFC 2047 encoded here ({@link encodeWords}); the value
+ * of a structured field ({@link isStructuredField}) is already formatted and is only folded
+ * (over-long whitespace runs between its tokens become one space). Every line holds at most 78
+ * characters where the value has whitespace to fold at, and never more than 998 (RFC 5322 2.1.1)
+ * unless a structured token alone is longer. Line breaks in `value` become spaces. Linear time.
  */
 export function foldHeader(name: string, value: string): string {
   // RFC 5322 3.6.8: field-name = 1*ftext
   if (!/^[!-9;-~]+$/.test(name)) throw new SmimeBridgeError('INVALID_ARGUMENT', `invalid header field name ${JSON.stringify(name)}`);
-  const v = encodeWords(value.replace(/\r\n|\r|\n/g, ' '));
-  const pieces = v.split(/(?=[ \t])/); // each piece after the first starts with its whitespace
+  const flat = value.replace(/\r\n|\r|\n/g, ' ');
+  const structured = isStructuredField(name);
+  const v = structured ? flat : encodeWords(flat);
+  const toks = v.split(/([ \t]+)/);
+  const lines: string[] = [];
   let line = `${name}:`;
-  let out = '';
-  let first = true;
-  for (const p of pieces) {
-    const piece = first && !/^[ \t]/.test(p) ? ' ' + p : p;
-    first = false;
-    if (line.length + piece.length > MAX_LINE && line.trim().length > 0) {
-      out += line + '\r\n';
-      line = /^[ \t]/.test(piece) ? piece : ' ' + piece;
-    } else line += piece;
+  // pieces are (whitespace, word) pairs; the first word gets the space after the colon
+  for (let i = -1; i < toks.length; i += 2) {
+    let ws = i < 0 ? ' ' : toks[i]!;
+    const word = toks[i + 1] ?? '';
+    if (word === '') continue; // leading and trailing whitespace is dropped
+    if (ws.length > LONG_WS) ws = ' ';
+    // never right after the colon: readers (python's email) would keep the fold's space in the value
+    if (line.length + ws.length + word.length > MAX_LINE && line.length > name.length + 1) {
+      lines.push(line);
+      line = ws + word;
+    } else line += ws + word;
   }
-  return out + line + '\r\n';
+  lines.push(line);
+  return lines.join('\r\n') + '\r\n';
 }
 
 // RFC 2045 5.1: value := token / quoted-string
@@ -152,12 +275,11 @@ function pct(s: string): string {
 
 /**
  * `value; key=val; ...` for Content-Type / Content-Disposition (RFC 2045 5.1, RFC 2183).
- * Values are quoted when they are not tokens. A non-ASCII value is written twice: first as RFC
- * 2231 `key*=utf-8''%xx` (split into `key*0*`, `key*1*`, ... continuations when long) for
- * conforming readers, then as `key="=?utf-8?...?="` (the whole value as RFC 2047 encoded-words
- * inside quotes: not allowed by RFC 2047 section 5, but what old readers that ignore RFC 2231
- * understand). Conforming readers, including ours, prefer the RFC 2231 form; readers that take
- * the first parameter of a name (python's email) meet the RFC 2231 form first.
+ * Values are quoted when they are not tokens. A non-ASCII value is written once, as RFC 2231
+ * `key*=utf-8''%xx` (split into `key*0*`, `key*1*`, ... continuations of at most 60 octets, on
+ * character boundaries, when long). No RFC 2047 encoded-words inside the quoted form: RFC 2047
+ * section 5 forbids them there, and readers such as Python's email report both that and the
+ * duplicate parameter as defects.
  */
 export function formatHeaderValue(value: string, params: Record<string, string>): string {
   let out = value;
@@ -168,27 +290,27 @@ export function formatHeaderValue(value: string, params: Record<string, string>)
       out += `; ${k}=${isToken(v) ? v : quote(v)}`; // RFC 2045 5.1
       continue;
     }
-    const enc = pct(v);
     const first = `utf-8''`;
-    if (first.length + enc.length <= 60) out += `; ${k}*=${first}${enc}`;
+    const chars = Array.from(v, pct); // one percent-encoded character each: chunks end on character boundaries
+    const whole = chars.join('');
+    if (first.length + whole.length <= 60) out += `; ${k}*=${first}${whole}`;
     else {
-      // RFC 2231 section 3: continuations, never splitting a %xx triplet
-      let rest = enc;
+      // RFC 2231 section 3: continuations, each at most 60 octets, never splitting a character
       let n = 0;
-      let chunkMax = 60 - first.length;
-      while (rest.length > 0) {
-        let cut = Math.min(chunkMax, rest.length);
-        const pctAt = rest.lastIndexOf('%', cut - 1);
-        if (pctAt >= 0 && pctAt > cut - 3 && cut < rest.length) cut = pctAt;
-        if (cut === 0) cut = Math.min(3, rest.length);
-        out += `; ${k}*${n}*=${n === 0 ? first : ''}${rest.slice(0, cut)}`;
-        rest = rest.slice(cut);
+      let chunk = '';
+      let room = 60 - first.length;
+      const flush = (): void => {
+        out += `; ${k}*${n}*=${n === 0 ? first : ''}${chunk}`;
         n++;
-        chunkMax = 60;
+        chunk = '';
+        room = 60;
+      };
+      for (const c of chars) {
+        if (chunk.length > 0 && chunk.length + c.length > room) flush();
+        chunk += c;
       }
+      if (chunk.length > 0) flush();
     }
-    // the RFC 2047-in-quotes form for old readers: the whole value as encoded-words
-    out += `; ${k}=${quote(encodeRun(v).join(' '))}`;
   }
   return out;
 }

@@ -71,6 +71,8 @@ interface Ctx {
   names: Map<number, NamedId>;
   limits: Required<ReadMsgLimits>;
   deriveHtml: boolean;
+  /** Code pages for which a substitution was already reported. */
+  substituted: Set<number>;
 }
 
 type Kind = 'top' | 'embedded' | 'recipient' | 'attachment';
@@ -99,7 +101,7 @@ export function readMsg(bytes: Uint8Array, opts: ReadMsgOptions = {}): ReadMsgRe
   };
   try {
     const cfb = new CfbReader(bytes, diag, { maxDirectoryEntries: limits.maxDirectoryEntries, maxDepth: limits.maxEmbeddingDepth * 3 + 8 });
-    const ctx: Ctx = { cfb, diag, names: new Map(), limits, deriveHtml: opts.deriveHtml ?? true };
+    const ctx: Ctx = { cfb, diag, names: new Map(), limits, deriveHtml: opts.deriveHtml ?? true, substituted: new Set() };
     const nameid = cfb.root.children.get(NAMEID_STORAGE.toUpperCase());
     if (nameid) {
       const s = (n: string) => readStream(ctx, nameid.children.get(n.toUpperCase()));
@@ -266,8 +268,11 @@ function readBag(ctx: Ctx, storage: CfbEntry, kind: Kind, bag: PropertyBag, pare
     if (cpInternet === undefined && tag === TAG_INTERNET_CP) cpInternet = dv.getInt32(off + 8, true);
     else if (cpMessage === undefined && tag === TAG_MESSAGE_CP) cpMessage = dv.getInt32(off + 8, true);
   }
-  const cp = cpInternet ?? cpMessage ?? parentCp;
-  const fallbackCp = cpMessage !== undefined && cpMessage !== cp ? cpMessage : 1252;
+  // MS-OXMSG 2.1.3 / MS-OXCMAIL 2.2.3.3.2.1: PT_STRING8 values are in the store's code page,
+  // PidTagMessageCodepage; PidTagInternetCodepage is the MIME charset the body came in (50220 for
+  // ISO-2022-JP mail whose strings the store keeps in 932), used only when the message code page is absent.
+  const cp = storeCodepage(cpMessage ?? cpInternet ?? parentCp);
+  const fallbackCp = cpInternet !== undefined && storeCodepage(cpInternet) !== cp ? storeCodepage(cpInternet)! : 1252;
 
   const seen = new Set<number>();
   const streamsUsed = new Set<CfbEntry>();
@@ -334,6 +339,20 @@ function putProperty(ctx: Ctx, bag: PropertyBag, id: number, type: number, value
   bag.put({ key: { kind: 'tag', id }, type, value, ...(flags !== undefined ? { flags } : {}) });
 }
 
+/**
+ * The code page an ANSI store keeps 8-bit strings in, for a declared code page: the ISO-2022
+ * (7-bit, stateful) families are Internet transfer forms that a store never uses for PT_STRING8;
+ * their strings are in the matching Windows code page (ISO-2022-JP 50220/50221/50222 -> 932,
+ * ISO-2022-KR 50225 -> 949, HZ-GB-2312 52936 -> 936).
+ */
+export function storeCodepage(cp: number | undefined): number | undefined {
+  if (cp === undefined) return undefined;
+  if (cp === 50220 || cp === 50221 || cp === 50222) return 932;
+  if (cp === 50225) return 949;
+  if (cp === 52936) return 936;
+  return cp;
+}
+
 /** Decode a PT_STRING8 value: code page, with a fallback when UTF-8 is declared but the bytes are not UTF-8. */
 function decodeString8(ctx: Ctx, b: Uint8Array, cp: number | undefined, fallbackCp: number, path: string): string {
   let n = b.length;
@@ -346,9 +365,19 @@ function decodeString8(ctx: Ctx, b: Uint8Array, cp: number | undefined, fallback
     use = fallbackCp;
   }
   const s = decodeCodepage(bytes, use);
-  if (s !== undefined) return s;
+  if (s !== undefined) {
+    if (s.includes('\ufffd')) noteSubstitution(ctx, use, path);
+    return s;
+  }
   ctx.diag.report('MSG_STRING8_CODEPAGE', `unknown code page ${use}; decoded as windows-1252`, { streamPath: path });
   return decodeCodepage(bytes, 1252)!;
+}
+
+/** One warning per code page and file when a decoder had to put U+FFFD for bytes it could not decode. */
+function noteSubstitution(ctx: Ctx, cp: number, path: string): void {
+  if (ctx.substituted.has(cp)) return;
+  ctx.substituted.add(cp);
+  ctx.diag.note('CHARSET_SUBSTITUTED', `bytes not valid in code page ${cp} were replaced by U+FFFD (first in this stream; later ones not reported)`, { streamPath: path });
 }
 
 function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: number | undefined, fallbackCp: number,
@@ -430,8 +459,11 @@ function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: numb
 
 /**
  * MS-OXRTFEX 2.4: when only PidTagRtfCompressed carries the body and it encapsulates HTML,
- * add PidTagHtml (the RTF is kept). The HTML is encoded in PidTagInternetCodepage when iconv-lite
- * can encode it, else in UTF-8 (and PidTagInternetCodepage is set to 65001 when absent).
+ * add the HTML (the RTF is kept). It is PidTagHtml bytes in the PidTagInternetCodepage charset
+ * when iconv-lite can encode every character in it; otherwise (ISO-2022-JP, which iconv-lite
+ * cannot write, or characters outside the charset) the text itself, PidTagBodyHtml (PT_UNICODE),
+ * which the MIME writer labels as what it writes (UTF-8). So the label always says what the
+ * bytes are. A warning is added when the RTF held bytes its code page could not decode.
  */
 function deriveHtml(ctx: Ctx, m: MessageObject, storage: CfbEntry): void {
   const p = m.properties;
@@ -441,7 +473,7 @@ function deriveHtml(ctx: Ctx, m: MessageObject, storage: CfbEntry): void {
   const where = { streamPath: storage.path === '' ? substgName(PidTagRtfCompressed) : `${storage.path}/${substgName(PidTagRtfCompressed)}`, propertyTag: tagHex(PidTagRtfCompressed) };
   let html: string | undefined;
   try {
-    html = deencapsulateHtml(decompressRtf(rtfc, ctx.limits.maxRtfSize));
+    html = deencapsulateHtml(decompressRtf(rtfc, ctx.limits.maxRtfSize), (cp) => noteSubstitution(ctx, cp, where.streamPath));
   } catch (e) {
     if (!(e instanceof SmimeBridgeError)) throw e;
     ctx.diag.report(e.code, e.message, { ...e.location, ...where });
@@ -450,17 +482,21 @@ function deriveHtml(ctx: Ctx, m: MessageObject, storage: CfbEntry): void {
   if (html === undefined) return;
   const cp = p.getNumber(PidTagInternetCodepage);
   const label = cp !== undefined ? codepageLabel(cp) : undefined;
-  let bytes: Uint8Array | undefined;
   if (label && label !== 'utf-8' && label !== 'utf-16le' && label !== 'utf-16be') {
     try {
-      if (iconv.encodingExists(label)) bytes = new Uint8Array(iconv.encode(html, label));
+      if (iconv.encodingExists(label)) {
+        const bytes = new Uint8Array(iconv.encode(html, label));
+        if (iconv.decode(bytes as never, label) === html) {
+          p.set(PidTagHtml, bytes);
+          return;
+        }
+      }
     } catch {
-      bytes = undefined;
+      /* not encodable: the text is kept as PT_UNICODE below */
     }
   }
-  if (!bytes) {
-    bytes = new TextEncoder().encode(html);
+  if (label === 'utf-8' || cp === undefined) {
+    p.set(PidTagHtml, new TextEncoder().encode(html));
     if (cp === undefined) p.set(PidTagInternetCodepage, 65001);
-  }
-  p.set(PidTagHtml, bytes);
+  } else p.set(makeTag(0x1013, PT_UNICODE), html); // PidTagBodyHtml (MS-OXPROPS 2.612)
 }

@@ -107,33 +107,81 @@ interface Group {
   htmlrtf: boolean;
   htmltag: boolean;
   uc: number;
+  /** Current font (`\fN`), or -1 before any; its `\fcharsetN` decides the code page of `\'hh` bytes. */
+  font: number;
+}
+
+/**
+ * RTF 1.9.1 `\fcharsetN` -> Windows code page (the charset values of the font table, as Word
+ * writes them). 1 (DEFAULT) and 2 (SYMBOL) use the document's `\ansicpg`.
+ */
+const FCHARSET_CP: Record<number, number> = {
+  0: 1252, 77: 10000, 128: 932, 129: 949, 130: 1361, 134: 936, 136: 950, 161: 1253, 162: 1254, 163: 1258,
+  177: 1255, 178: 1256, 186: 1257, 204: 1251, 222: 874, 238: 1250, 254: 437, 255: 850,
+};
+
+/**
+ * The font table (`{\fonttbl {\f0 ... \fcharset128 Name;} ...}`): font number -> code page of its
+ * charset. One pass over the table; entries without a known `\fcharset` are left out.
+ */
+export function fontCodepages(rtf: Uint8Array): Map<number, number> {
+  const fonts = new Map<number, number>();
+  const headLen = Math.min(rtf.length, 1 << 20);
+  let start = -1;
+  for (let i = 0; i + 9 < headLen; i++) {
+    if (rtf[i] === 0x7b && rtf[i + 1] === 0x5c && String.fromCharCode(...rtf.subarray(i + 2, i + 9)) === 'fonttbl') { start = i; break; }
+  }
+  if (start < 0) return fonts;
+  let depth = 0;
+  let end = start;
+  for (; end < headLen; end++) {
+    const c = rtf[end];
+    if (c === 0x5c) { end++; continue; }
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) break;
+  }
+  const table = String.fromCharCode(...rtf.subarray(start + 9, end));
+  for (const m of table.matchAll(/\\f(\d{1,5})([^{}]*)/g)) {
+    const cs = /\\fcharset(\d{1,3})/.exec(m[2]!);
+    const cp = cs ? FCHARSET_CP[Number(cs[1])] : undefined;
+    if (cp !== undefined && !fonts.has(Number(m[1]))) fonts.set(Number(m[1]), cp);
+  }
+  return fonts;
 }
 
 /**
  * De-encapsulate HTML from decompressed RTF (MS-OXRTFEX 2.4.1). Returns the HTML text, or
- * undefined when the RTF does not carry `\fromhtml1`. `\'hh` bytes are decoded with the
- * `\ansicpg` code page (default 1252). Throws `MSG_RTF_MALFORMED` on unbalanced groups.
+ * undefined when the RTF does not carry `\fromhtml1`. `\'hh` bytes are decoded with the code
+ * page of the current font's `\fcharsetN` (RTF 1.9.1 font table), else the `\ansicpg` code page
+ * (default 1252); `onSubstitution` is called when a decoder had to put U+FFFD for bytes it could
+ * not decode. Throws `MSG_RTF_MALFORMED` on unbalanced groups.
  */
-export function deencapsulateHtml(rtf: Uint8Array): string | undefined {
+export function deencapsulateHtml(rtf: Uint8Array, onSubstitution?: (cp: number) => void): string | undefined {
   if (!isEncapsulatedHtml(rtf)) return undefined;
   let cp = 1252;
+  const fonts = fontCodepages(rtf);
   const out: string[] = [];
   let bytes: number[] = [];
-  let table: string[] | undefined; // single-byte code pages: byte -> character, built once
+  const byCp = new Map<number, string[]>(); // single-byte code pages: byte -> character, built once each
   const flushBytes = () => {
     if (!bytes.length) return;
-    if (table === undefined) table = singleByteTable(cp) ?? [];
+    // the current font's \fcharset decides the code page; else the document's \ansicpg
+    const use = fonts.get(g.font) ?? cp;
+    let table = byCp.get(use);
+    if (table === undefined) byCp.set(use, table = singleByteTable(use) ?? []);
+    let s: string;
     if (table.length === 256) {
-      let s = '';
+      s = '';
       for (const b of bytes) s += table[b];
-      out.push(s);
     } else {
-      out.push(decodeCodepage(Uint8Array.from(bytes), cp) ?? String.fromCharCode(...bytes));
+      s = decodeCodepage(Uint8Array.from(bytes), use) ?? String.fromCharCode(...bytes);
     }
+    if (onSubstitution && s.includes('\ufffd')) onSubstitution(use);
+    out.push(s);
     bytes = [];
   };
   const stack: Group[] = [];
-  let g: Group = { skip: false, htmlrtf: false, htmltag: false, uc: 1 };
+  let g: Group = { skip: false, htmlrtf: false, htmltag: false, uc: 1, font: -1 };
   let first = true; // first control word of a group decides its destination
   let star = false;
   let skipChars = 0; // \uN fallback characters still to skip (MS-OXRTFEX via RTF 1.9 \uc)
@@ -209,7 +257,9 @@ export function deencapsulateHtml(rtf: Uint8Array): string | undefined {
       }
       if (skipChars > 0 && word !== 'u') { skipChars--; continue; }
       switch (word) {
-        case 'ansicpg': if (param !== undefined && param > 0) { cp = param; table = undefined; } break;
+        case 'ansicpg': if (param !== undefined && param > 0) cp = param; break;
+        case 'f': if (param !== undefined) g.font = param; break;
+        case 'deff': if (param !== undefined && g.font < 0) g.font = param; break;
         case 'htmlrtf': flushBytes(); g.htmlrtf = param !== 0; break;
         case 'uc': g.uc = Math.max(0, Math.min(param ?? 1, 10)); break;
         case 'u':

@@ -52,7 +52,9 @@ export function encodeImcea(addressType: string, address: string, domain = 'inva
     else if (c < 0x100) enc += `+${c.toString(16).toUpperCase().padStart(2, '0')}`;
     else enc += '+3F';
   }
-  return `IMCEA${addressType.toUpperCase()}-${enc}@${domain}`;
+  // the type is an atom of letters and digits (MS-OXCMAIL 2.1.3.1.2); anything else would break the address
+  const type = addressType.toUpperCase().replace(/[^A-Z0-9]/g, '') || 'UNKNOWN';
+  return `IMCEA${type}-${enc}@${domain}`;
 }
 
 /**
@@ -91,6 +93,10 @@ export interface AddressGroupTags {
   entryId?: number;
   searchKey?: number;
   smtpAddress?: number;
+  /** A multi-valued proxy address list (`SMTP:a@b`, MS-OXOABK 2.2.3.23). */
+  proxyAddresses?: number;
+  /** Further display-name properties, used when `name` is absent (PidTagRecipientDisplayName, ...). */
+  altNames?: number[];
 }
 
 /** Fill a property group from one address (MS-OXCMAIL 2.2.3.1.3 / 2.2.3.1.4). */
@@ -128,24 +134,81 @@ export function addRecipient(m: MessageObject, type: number, a: MapiAddress): vo
   m.recipients.push(row);
 }
 
+/** RFC 5322 3.4.1 addr-spec as stored by Outlook (no route, no spaces): what "already an SMTP address" means. */
+const SMTP_LIKE = /^[^\s@<>()[\]\\,;:"/]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+/** True when `s` is a plain SMTP address (`local@domain.tld`), not an X.500 DN or an IMCEA form. */
+export function isSmtpAddress(s: string | undefined): s is string {
+  return s !== undefined && s.length <= 320 && SMTP_LIKE.test(s) && !/^IMCEA[A-Za-z0-9]+-/i.test(s);
+}
+
+/** PidTagAddressBookProxyAddresses (MS-OXOABK 2.2.3.23): `SMTP:` marks the primary address, `smtp:` others. */
+const PidTagAddressBookProxyAddresses = 0x800f101f;
+
+/** The primary (else the first) SMTP address of a proxy address list (MS-OXOABK 2.2.3.23). */
+export function proxySmtpAddress(values: unknown): string | undefined {
+  if (!Array.isArray(values)) return undefined;
+  const smtp = values.filter((v): v is string => typeof v === 'string' && /^smtp:/i.test(v));
+  const primary = smtp.find((v) => v.startsWith('SMTP:')) ?? smtp[0];
+  const a = primary?.slice(5).trim();
+  return isSmtpAddress(a) ? a : undefined;
+}
+
+/** Where {@link groupAddress} found the address (for diagnostics and tests). */
+export type AddressSource = 'one-off' | 'smtp-type' | 'smtp-property' | 'proxy' | 'ex-smtp' | 'fallback' | 'imcea' | 'display-name' | 'none';
+
+/** An address chosen for an Internet header: display name (may be empty) and address (empty when there is none). */
+export interface ChosenAddress {
+  name: string;
+  address: string;
+  source: AddressSource;
+}
+
 /**
- * The Internet address of a property group, by MS-OXCMAIL 2.1.3.1.1 preference: a one-off entry
- * ID's SMTP address; the e-mail address when the type is SMTP; the SMTP address property; an
- * IMCEA-encapsulated form of any other address. Undefined when the group has no address.
+ * The Internet address of a property group (MS-OXCMAIL 2.1.3.1.1 for recipients, 2.1.3.1.3 /
+ * 2.1.3.1.4 for From / Sender), in this order:
+ * 1. a one-off entry ID of type SMTP ([MS-OXCDATA] 2.2.5.1): its address;
+ * 2. PidTagAddressType "SMTP" with PidTagEmailAddress;
+ * 3. the SMTP address property of the group (PidTagSmtpAddress, PidTagSenderSmtpAddress,
+ *    PidTagSentRepresentingSmtpAddress, ...), which 2.1.3.1.1 says clients set "particularly to
+ *    save the SMTP address when the value of the PidTagAddressType property is not SMTP";
+ * 4. the primary SMTP proxy address (PidTagAddressBookProxyAddresses, MS-OXOABK 2.2.3.23);
+ * 5. an e-mail address of another type (EX, or a one-off of another type) that is already a
+ *    plain SMTP address;
+ * 6. `fallback` (e.g. the From field of PidTagTransportMessageHeaders for a received message);
+ * 7. the IMCEA encapsulation of the native address (MS-OXCMAIL 2.1.3.1.2), which is not deliverable
+ *    but keeps the information.
+ * With no address at all, a display name that is itself an SMTP address is the address; any
+ * other display name gives an empty address (written as an RFC 5322 group without members);
+ * undefined when there is neither.
  */
-export function groupAddress(bag: PropertyBag, g: AddressGroupTags): { name: string; address: string } | undefined {
+export function groupAddress(bag: PropertyBag, g: AddressGroupTags, fallback?: { name?: string; address: string }): ChosenAddress | undefined {
   const entry = g.entryId !== undefined ? bag.getBinary(g.entryId) : undefined;
   const oneOff = entry ? parseOneOffEntryId(entry) : undefined;
-  const type = g.addressType !== undefined ? bag.getString(g.addressType) : undefined;
-  const email = g.emailAddress !== undefined ? bag.getString(g.emailAddress) : undefined;
-  const smtp = g.smtpAddress !== undefined ? bag.getString(g.smtpAddress) : undefined;
+  const type = g.addressType !== undefined ? bag.getString(g.addressType)?.trim() : undefined;
+  const email = g.emailAddress !== undefined ? bag.getString(g.emailAddress)?.trim() : undefined;
+  const smtp = g.smtpAddress !== undefined ? bag.getString(g.smtpAddress)?.trim() : undefined;
   let address: string | undefined;
-  if (oneOff && oneOff.addressType.toUpperCase() === 'SMTP' && oneOff.address) address = oneOff.address;
-  else if (email && (type === undefined || type.toUpperCase() === 'SMTP') && email.includes('@')) address = email;
-  else if (smtp) address = smtp;
-  else if (email && type) address = encodeImcea(type, email);
-  else if (oneOff && oneOff.address) address = encodeImcea(oneOff.addressType || 'X', oneOff.address);
-  if (address === undefined) return undefined;
-  const name = bag.getString(g.name) ?? oneOff?.displayName ?? '';
-  return { name: name === address ? '' : name, address };
+  let source: AddressSource = 'none';
+  const pick = (a: string | undefined, s: AddressSource): boolean => {
+    if (address !== undefined || !a) return false;
+    address = a;
+    source = s;
+    return true;
+  };
+  if (oneOff && oneOff.addressType.toUpperCase() === 'SMTP' && oneOff.address?.includes('@')) pick(oneOff.address.trim(), 'one-off');
+  if (email && (type === undefined || type === '' || type.toUpperCase() === 'SMTP') && email.includes('@')) pick(email, 'smtp-type');
+  if (isSmtpAddress(smtp)) pick(smtp, 'smtp-property');
+  if (g.proxyAddresses !== undefined) pick(proxySmtpAddress(bag.get(g.proxyAddresses)?.value), 'proxy');
+  pick(proxySmtpAddress(bag.get(PidTagAddressBookProxyAddresses)?.value), 'proxy');
+  if (isSmtpAddress(email)) pick(email, 'ex-smtp');
+  if (oneOff && isSmtpAddress(oneOff.address)) pick(oneOff.address, 'ex-smtp');
+  if (fallback && isSmtpAddress(fallback.address)) pick(fallback.address, 'fallback');
+  // an SMTP-typed address that is not an address (`'`, empty) is no address; other types are encapsulated
+  if (email && type && type.toUpperCase() !== 'SMTP') pick(encodeImcea(type, email), 'imcea');
+  if (oneOff && oneOff.address && oneOff.addressType.toUpperCase() !== 'SMTP') pick(encodeImcea(oneOff.addressType || 'X', oneOff.address), 'imcea');
+  const name = (bag.getString(g.name) ?? (g.altNames ?? []).map((t) => bag.getString(t)).find((s) => s) ?? oneOff?.displayName ?? ((source as AddressSource) === 'fallback' ? fallback?.name : undefined) ?? '').trim();
+  // no address anywhere, but the display name is one (Outlook shows typed-in addresses so): use it
+  if (address === undefined && isSmtpAddress(name)) return { name: '', address: name, source: 'display-name' };
+  if (address === undefined) return name ? { name, address: '', source: 'none' } : undefined;
+  return { name: name === address ? '' : name, address, source };
 }

@@ -185,7 +185,12 @@ export function promoteBody(e: MimeEntity, m: MessageObject, diag: Diagnostics):
     if (!isKnownCharset(charset)) {
       diag.report('MIME_CHARSET_UNKNOWN', `unknown charset ${JSON.stringify(charset)}; read as latin1`, { partPath: part.path });
     }
-    return { text: decodeCharset(bytes, charset), bytes, charset };
+    const text = decodeCharset(bytes, charset);
+    // a decoder that had to substitute says so (issue 11 item 3); U+FFFD written as such in UTF-8 is not a substitution
+    if (text.includes('\ufffd') && !(/^utf-?8$/i.test(charset) && decodeUtf8Strict(bytes) !== undefined)) {
+      diag.note('CHARSET_SUBSTITUTED', `bytes not valid in ${charset} were replaced by U+FFFD`, { partPath: part.path });
+    }
+    return { text, bytes, charset };
   };
   if (sel.plain) {
     const { text, charset } = decodeText(sel.plain);

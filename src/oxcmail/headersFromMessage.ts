@@ -3,23 +3,26 @@
  * fields; fact sheet 3.4). Values are unencoded text except addresses, which are formatted
  * mailboxes; `foldHeader` from src/mime encodes and folds.
  */
-import { formatDate, formatMailbox } from '../mime/index.js';
+import { formatDate, formatMailbox, parseAddressList } from '../mime/index.js';
 import {
   type MessageObject, PidNameKeywords, PidTagClientSubmitTime, PidTagConversationIndex, PidTagConversationTopic,
   PidTagImportance, PidTagInReplyToId, PidTagInternetMessageId, PidTagInternetReferences, PidTagMessageLocaleId,
   PidTagNormalizedSubject, PidTagReadReceiptRequested, PidTagRecipientType, PidTagReplyRecipientEntries,
   PidTagReplyRecipientNames, PidTagSensitivity, PidTagSubject, PidTagSubjectPrefix, PS_INTERNET_HEADERS,
   PidTagAddressType, PidTagDisplayName, PidTagEmailAddress, PidTagEntryId, PidTagSmtpAddress, PidTagRecipientEntryId,
-  RecipientType, PidTagExpiryTime, PidTagReplyTime, PidTagAutoResponseSuppress,
+  RecipientType, PidTagExpiryTime, PidTagReplyTime, PidTagAutoResponseSuppress, PidTagMessageDeliveryTime,
+  PidTagCreationTime, PidTagTransportMessageHeaders, PidTagSentRepresentingName, PidTagSenderName,
+  PidTagRecipientDisplayName, PidTagSentRepresentingEmailAddress, PidTagSenderEmailAddress,
 } from '../mapi/index.js';
-import { type AddressGroupTags, groupAddress } from './address.js';
+import { type AddressGroupTags, type AddressSource, type ChosenAddress, groupAddress } from './address.js';
+import { Diagnostics } from '../errors.js';
 import { lcidToLanguage } from './codepage.js';
 import { parseFlatEntryList, parseOneOffEntryId } from './entryid.js';
 import { INTERNET_HEADER_SKIP, MAPPED_HEADERS, PidLidFlagRequest, READ_RECEIPT, SENDER, SENT_REPRESENTING } from './promoteHeaders.js';
 
 const RECIPIENT: AddressGroupTags = {
   name: PidTagDisplayName, addressType: PidTagAddressType, emailAddress: PidTagEmailAddress, entryId: PidTagEntryId,
-  smtpAddress: PidTagSmtpAddress,
+  smtpAddress: PidTagSmtpAddress, altNames: [PidTagRecipientDisplayName, 0x3a20001f /* PidTagTransmittableDisplayName */],
 };
 const RECIPIENT_ALT: AddressGroupTags = { ...RECIPIENT, entryId: PidTagRecipientEntryId };
 
@@ -36,18 +39,67 @@ export function headerCase(lname: string): string {
 }
 
 function mailbox(a: { name: string; address: string } | undefined): string | undefined {
-  return a ? formatMailbox({ name: a.name || undefined, address: a.address }) : undefined;
+  if (!a) return undefined;
+  const s = formatMailbox({ name: a.name || undefined, address: a.address });
+  return s || undefined;
 }
 
-function recipients(m: MessageObject, type: number): string[] {
+const RANK: Record<AddressSource, number> = { 'one-off': 0, 'smtp-type': 1, 'smtp-property': 2, proxy: 3, 'ex-smtp': 4, fallback: 5, imcea: 6, 'display-name': 7, none: 8 };
+function better(a: ChosenAddress | undefined, b: ChosenAddress | undefined): ChosenAddress | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return RANK[b.source] < RANK[a.source] ? { ...b, name: a.name || b.name } : a;
+}
+
+function where(type: number, i: number): { streamPath: string } {
+  return { streamPath: `__recip_version1.0_#${i.toString(16).toUpperCase().padStart(8, '0')} (${type === RecipientType.To ? 'To' : 'Cc'})` };
+}
+
+/**
+ * The To or Cc header of `m` (MS-OXCMAIL 2.1.3.1.1: one MIME recipient per recipient row of that
+ * type, PidTagRecipientType & 3 per the MAY of that section). A recipient without any address
+ * but with a display name is written as an empty RFC 5322 3.4 group (`Name:;`), which mail
+ * readers show by name, with a warning; never dropped silently.
+ */
+function recipients(m: MessageObject, type: number, diag: Diagnostics): string[] {
   const out: string[] = [];
-  for (const row of m.recipients) {
-    if (((row.getNumber(PidTagRecipientType) ?? RecipientType.To) & 0xff) !== type) continue;
-    const a = groupAddress(row, RECIPIENT) ?? groupAddress(row, RECIPIENT_ALT);
+  m.recipients.forEach((row, i) => {
+    if (((row.getNumber(PidTagRecipientType) ?? RecipientType.To) & 0x3) !== type) return;
+    const a = better(groupAddress(row, RECIPIENT), groupAddress(row, RECIPIENT_ALT));
+    if (!a) {
+      diag.note('OXCMAIL_ADDRESS_MISSING', 'recipient has neither an address nor a display name; not written', where(type, i));
+      return;
+    }
+    if (!a.address) diag.note('OXCMAIL_ADDRESS_MISSING', `recipient "${a.name}" has no address; written as the empty group "${a.name}:;"`, where(type, i));
+    else if (a.source === 'imcea') diag.note('OXCMAIL_ADDRESS_NOT_SMTP', `recipient "${a.name}" has no SMTP address; written IMCEA-encapsulated (MS-OXCMAIL 2.1.3.1.2)`, where(type, i));
     const s = mailbox(a);
     if (s) out.push(s);
-  }
+  });
   return out;
+}
+
+/**
+ * The first mailbox of a field of PidTagTransportMessageHeaders (the received message's own
+ * header block, MS-OXCMAIL 2.2.3.2.28). Scans the lines once; undefined when absent.
+ */
+function transportMailbox(m: MessageObject, field: string): { name?: string; address: string } | undefined {
+  const text = m.properties.getString(PidTagTransportMessageHeaders);
+  if (!text) return undefined;
+  const lines = text.split(/\r?\n/);
+  const want = field + ':';
+  for (let i = 0; i < lines.length && lines[i] !== ''; i++) {
+    const l = lines[i]!;
+    if (l.length < want.length || l.slice(0, want.length).toLowerCase() !== want) continue;
+    let v = l.slice(want.length);
+    for (let j = i + 1; j < lines.length && /^[ \t]/.test(lines[j]!) && v.length < 4096; j++) v += ' ' + lines[j]!.trim();
+    return parseAddressList(v.slice(0, 4096))[0];
+  }
+  return undefined;
+}
+
+/** Transport From/Sender is used only when it names the same person (or nobody). */
+function sameName(fallback: { name?: string } | undefined, name: string | undefined): boolean {
+  return !!fallback && (!fallback.name || !name || fallback.name.trim().toLowerCase() === name.trim().toLowerCase());
 }
 
 /** Reply-To from PidTagReplyRecipientEntries (+ names when the counts agree) (MS-OXCMAIL 2.1.3.1.4). */
@@ -78,6 +130,25 @@ function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+/** Options for {@link headersFromMessage}. */
+export interface HeadersFromMessageOptions {
+  /** Where facts about the output go (IMCEA or missing addresses); default: dropped. */
+  diag?: Diagnostics;
+}
+
+/**
+ * The time of the message for the Date field: PidTagClientSubmitTime (MS-OXCMAIL 2.1.3.2.7),
+ * else PidTagMessageDeliveryTime, else PidTagCreationTime (the message's own times, as
+ * msgconvert uses them); undefined when none is a valid time.
+ */
+export function messageDate(m: MessageObject): Date | undefined {
+  for (const tag of [PidTagClientSubmitTime, PidTagMessageDeliveryTime, PidTagCreationTime]) {
+    const d = m.properties.getTime(tag);
+    if (d && !Number.isNaN(d.getTime())) return d;
+  }
+  return undefined;
+}
+
 /**
  * The envelope header fields of `m` (MS-OXCMAIL 2.1.3; fact sheet 3.4), in this order: From
  * (sent-representing), Sender (only when different), To, Cc (never Bcc), Reply-To, Subject
@@ -89,17 +160,32 @@ function base64(bytes: Uint8Array): string {
  * structure fields (`content-*`, `mime-version`).
  * Nothing is generated: a property that is absent gives no field.
  */
-export function headersFromMessage(m: MessageObject): Array<[string, string]> {
+export function headersFromMessage(m: MessageObject, opts: HeadersFromMessageOptions = {}): Array<[string, string]> {
+  const diag = opts.diag ?? new Diagnostics(false);
   const p = m.properties;
   const out: Array<[string, string]> = [];
-  const from = groupAddress(p, SENT_REPRESENTING) ?? groupAddress(p, SENDER);
-  const sender = groupAddress(p, SENDER);
+  const tFrom = transportMailbox(m, 'from');
+  const tSender = transportMailbox(m, 'sender') ?? tFrom;
+  const repName = p.getString(PidTagSentRepresentingName);
+  const sndName = p.getString(PidTagSenderName);
+  let from = groupAddress(p, SENT_REPRESENTING, sameName(tFrom, repName ?? sndName) ? tFrom : undefined)
+    ?? groupAddress(p, SENDER, sameName(tFrom, sndName) ? tFrom : undefined);
+  const sender = groupAddress(p, SENDER, sameName(tSender, sndName) ? tSender : undefined);
+  // The same person in both groups (same native address): the sender group's SMTP address serves From too.
+  const repNative = p.getString(PidTagSentRepresentingEmailAddress)?.toLowerCase();
+  if (from && sender && RANK[from.source] >= RANK.imcea && RANK[sender.source] < RANK.imcea
+    && (repNative === undefined || repNative === p.getString(PidTagSenderEmailAddress)?.toLowerCase())) {
+    from = { ...from, address: sender.address, source: sender.source };
+  }
   const fromText = mailbox(from);
   if (fromText) out.push(['From', fromText]);
-  if (sender && from && !sameAddress(sender, from)) out.push(['Sender', mailbox(sender)!]);
-  const to = recipients(m, RecipientType.To);
+  if (from?.source === 'imcea') diag.note('OXCMAIL_ADDRESS_NOT_SMTP', `the sender "${from.name}" has no SMTP address in the message; From is IMCEA-encapsulated (MS-OXCMAIL 2.1.3.1.2)`, { propertyTag: '0x0065001F' });
+  else if (from && !from.address) diag.note('OXCMAIL_ADDRESS_MISSING', `the sender "${from.name}" has no address; From is the empty group "${from.name}:;"`, { propertyTag: '0x0065001F' });
+  // MS-OXCMAIL 2.1.3.1.4: Sender only when it is not the From mailbox.
+  if (sender && from && sender.address && !sameAddress(sender, from)) out.push(['Sender', mailbox(sender)!]);
+  const to = recipients(m, RecipientType.To, diag);
   if (to.length) out.push(['To', to.join(', ')]);
-  const cc = recipients(m, RecipientType.Cc);
+  const cc = recipients(m, RecipientType.Cc, diag);
   if (cc.length) out.push(['Cc', cc.join(', ')]);
   const rt = replyTo(m);
   if (rt.length) out.push(['Reply-To', rt.join(', ')]);
@@ -107,8 +193,8 @@ export function headersFromMessage(m: MessageObject): Array<[string, string]> {
   const normalized = p.getString(PidTagNormalizedSubject);
   const subject = normalized !== undefined ? (prefix ?? '') + normalized : p.getString(PidTagSubject);
   if (subject !== undefined) out.push(['Subject', subject]);
-  const date = p.getTime(PidTagClientSubmitTime);
-  if (date && !Number.isNaN(date.getTime())) out.push(['Date', formatDate(date)]);
+  const date = messageDate(m);
+  if (date) out.push(['Date', formatDate(date)]);
   const mid = p.getString(PidTagInternetMessageId);
   if (mid) out.push(['Message-ID', mid]);
   const irt = p.getString(PidTagInReplyToId);

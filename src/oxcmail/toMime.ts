@@ -18,6 +18,8 @@ import {
 } from '../mapi/index.js';
 import { isAscii } from '../mime/bytes.js';
 import { decodeUtf8Strict } from '../mime/charset.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { messageToJson } from '../mapi/json.js';
 import { codepageToCharset } from './codepage.js';
 import { headersFromMessage } from './headersFromMessage.js';
 
@@ -27,8 +29,17 @@ export interface MessageToMimeOptions {
   diag?: Diagnostics;
   /** Deepest embedded message rendered (default 16). */
   maxDepth?: number;
-  /** Date used when PidTagClientSubmitTime is absent (default: now). */
+  /**
+   * Date used when the message has none of PidTagClientSubmitTime, PidTagMessageDeliveryTime and
+   * PidTagCreationTime (default: no Date field, with an `OXCMAIL_NO_DATE` warning).
+   */
   now?: Date;
+  /**
+   * The message is being submitted to SMTP (MS-OXCMAIL 2.1.3.2.7, 2.1.3.2.11): a missing Date
+   * is the current time and a missing Message-ID is generated ({@link generatedMessageId}).
+   * Default false: an export writes what the message holds.
+   */
+  submit?: boolean;
 }
 
 type Headers = Array<[string, string]>;
@@ -70,7 +81,7 @@ function textLeaf(type: string, charset: string, bytes: Uint8Array): Node {
 }
 
 /** The HTML body: PidTagHtml bytes in the PidTagInternetCodepage charset (or PidTagBodyHtml text as UTF-8). */
-function htmlLeaf(m: MessageObject): Node | undefined {
+function htmlLeaf(m: MessageObject, diag?: Diagnostics): Node | undefined {
   const prop = m.properties.get(PidTagHtml);
   if (!prop) return undefined;
   if (typeof prop.value === 'string') return textLeaf('text/html', 'utf-8', crlfBytes(prop.value));
@@ -85,6 +96,11 @@ function htmlLeaf(m: MessageObject): Node | undefined {
   } else if (charset === undefined || !isKnownCharset(charset)) {
     // No (known) code page: say what the bytes are.
     charset = isAscii(bytes) ? 'us-ascii' : decodeUtf8Strict(bytes) !== undefined ? 'utf-8' : 'windows-1252';
+  } else if (!isAscii(bytes) && decodeCharset(bytes, charset).includes('\ufffd') && decodeUtf8Strict(bytes) !== undefined) {
+    // The code page does not describe the bytes (HTML stored as UTF-8 under PidTagInternetCodepage
+    // 50220 by some writers): label it with what it is.
+    diag?.note('CHARSET_SUBSTITUTED', `PidTagHtml is not valid ${charset} but is valid UTF-8; labelled utf-8`, { propertyTag: '0x10130102' });
+    charset = 'utf-8';
   }
   // Canonical CRLF line ends (RFC 2049 section 4) for ASCII-compatible charsets.
   const text = new TextDecoder('latin1').decode(bytes);
@@ -180,27 +196,40 @@ function attachmentNode(a: Attachment, index: number, inline: boolean, depth: nu
   return { headers, body: encodeBase64(data, 76) };
 }
 
-function randomId(): string {
-  const r = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(r);
-  return Array.from(r, (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * A Message-ID for a message that has none, deterministic: the SHA-256 of the message object's
+ * JSON form (the same message always gets the same ID), in the domain
+ * `generated.smime-bridge.invalid` (RFC 6761 .invalid) so that anyone can tell it was generated.
+ */
+export function generatedMessageId(m: MessageObject): string {
+  const digest = sha256(new TextEncoder().encode(JSON.stringify(messageToJson(m))));
+  return `<${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}@${GENERATED_DOMAIN}>`;
 }
+/** The domain of every Message-ID smime-bridge generates. */
+export const GENERATED_DOMAIN = 'generated.smime-bridge.invalid';
 
 function writeMessage(m: MessageObject, depth: number, opts: Required<Pick<MessageToMimeOptions, 'maxDepth'>> & MessageToMimeOptions, diag: Diagnostics): Uint8Array {
-  const envelope = headersFromMessage(m);
+  const envelope = headersFromMessage(m, { diag });
   const has = (n: string): boolean => envelope.some(([k]) => k.toLowerCase() === n);
-  if (!has('date')) envelope.push(['Date', formatDate(opts.now ?? new Date())]);
-  if (!has('message-id')) {
-    const from = envelope.find(([k]) => k.toLowerCase() === 'from')?.[1] ?? '';
-    const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'smime-bridge.invalid';
-    envelope.push(['Message-ID', `<${randomId()}@${domain}>`]);
+  const at = depth === 0 ? {} : { partPath: `embedded message at depth ${depth}` };
+  if (!has('date')) {
+    // MS-OXCMAIL 2.1.3.2.7: the current time only for SMTP submission; an export has no Date then.
+    const now = opts.now ?? (opts.submit ? new Date() : undefined);
+    if (now) envelope.push(['Date', formatDate(now)]);
+    else diag.note('OXCMAIL_NO_DATE', 'no PidTagClientSubmitTime, PidTagMessageDeliveryTime or PidTagCreationTime: written without a Date field', at);
+  }
+  if (!has('message-id') && opts.submit) {
+    // MS-OXCMAIL 2.1.3.2.11: a Message-ID is generated only when the message is submitted to SMTP.
+    const id = generatedMessageId(m);
+    envelope.push(['Message-ID', id]);
+    diag.note('OXCMAIL_MESSAGE_ID_GENERATED', `no PidTagInternetMessageId: generated ${id} from the message's content`, at);
   }
   envelope.push(['MIME-Version', '1.0']);
 
   // 2.1.3.3 body: plain, HTML, or alternative(plain, html).
   const bodyText = m.properties.get(PidTagBody)?.value;
   const plain = typeof bodyText === 'string' ? textLeaf('text/plain', 'utf-8', crlfBytes(bodyText)) : undefined;
-  const html = htmlLeaf(m);
+  const html = htmlLeaf(m, diag);
   if (!plain && !html && m.properties.has(PidTagRtfCompressed)) {
     diag.report('UNSUPPORTED_FORMAT', 'the body exists only as compressed RTF (PidTagRtfCompressed); written without a body', { propertyTag: '0x10090102' });
   }

@@ -37,10 +37,13 @@ export interface ToInternetResult {
 const enc = new TextEncoder();
 
 /** Header fields promoted from properties (MS-OXCMAIL), minus anything describing MIME structure. */
-function envelopeFields(m: MessageObject, eol: string): string {
+function envelopeFields(m: MessageObject, eol: string, diag?: Diagnostics): string {
   let out = '';
   let hasMimeVersion = false;
-  for (const [name, value] of headersFromMessage(m)) {
+  const notes = new Diagnostics(false);
+  const fields = headersFromMessage(m, { diag: notes });
+  diag?.warnings.push(...notes.warnings);
+  for (const [name, value] of fields) {
     const l = name.toLowerCase();
     if (l.startsWith('content-')) continue;
     if (l === 'mime-version') hasMimeVersion = true;
@@ -63,13 +66,16 @@ export function toInternet(m: MessageObject, opts: ToInternetOptions = {}): ToIn
     if (recognition.kind !== 'none') {
       diag.report('SMIME_STRUCTURE', `${m.messageClass} without the structure of MS-OXOSMIME 2.2; written as a plain message`);
     }
-    return { bytes: messageToMime(m), recognition, warnings: diag.warnings };
+    const inner = new Diagnostics(false);
+    const bytes = messageToMime(m, { diag: inner });
+    diag.warnings.push(...inner.warnings);
+    return { bytes, recognition, warnings: diag.warnings };
   }
   const data = m.attachments[0]!.properties.getBinary(PidTagAttachDataBinary)!;
   if (recognition.kind === 'clear-signed') {
     return { bytes: clearSignedToInternet(m, data, opts, diag), recognition, warnings: diag.warnings };
   }
-  return { bytes: opaqueToInternet(m, data, opts), recognition, warnings: diag.warnings };
+  return { bytes: opaqueToInternet(m, data, opts, diag), recognition, warnings: diag.warnings };
 }
 
 function clearSignedToInternet(m: MessageObject, data: Uint8Array, opts: ToInternetOptions, diag: Diagnostics): Uint8Array {
@@ -88,18 +94,18 @@ function clearSignedToInternet(m: MessageObject, data: Uint8Array, opts: ToInter
   // the attachment, byte for byte; then the rest of the entity exactly as stored.
   const lastField = root.fields[root.fields.length - 1]!;
   return concatBytes([
-    enc.encode(envelopeFields(m, eol)),
+    enc.encode(envelopeFields(m, eol, diag)),
     data.subarray(ct.raw.start, ct.raw.end),
     data.subarray(lastField.raw.end), // the empty line and the body, verbatim
   ]);
 }
 
-function opaqueToInternet(m: MessageObject, data: Uint8Array, _opts: ToInternetOptions): Uint8Array {
+function opaqueToInternet(m: MessageObject, data: Uint8Array, _opts: ToInternetOptions, diag: Diagnostics): Uint8Array {
   const att = m.attachments[0]!.properties;
   // Step 5 names PidTagAttachFilename; readers also see the long name, so fall back to it.
   const filename = att.getString(PidTagAttachFilename) ?? att.getString(PidTagAttachLongFilename) ?? 'smime.p7m';
   // Steps 2-3: an empty entity with the header fields promoted from properties.
-  let head = envelopeFields(m, '\r\n');
+  let head = envelopeFields(m, '\r\n', diag);
   // Step 4a: the PS_INTERNET_HEADERS "Content-Type", unparsed parameters included; step 4b: the mime tag + name.
   const stored = m.properties.getNamedString(PidNameContentType);
   if (stored !== undefined && stored.trim() !== '') {

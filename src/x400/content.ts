@@ -56,13 +56,44 @@ export function contentFromCms(der: Uint8Array, limits?: BerLimits): X400Content
 }
 
 /**
+ * The canonical form of MIME text (RFC 8551 3.1.1, RFC 5322 2.1): every line ends in CRLF. Bare
+ * LF and bare CR become CRLF; input that is already canonical is returned as it is (the same
+ * array). One pass.
+ */
+export function canonicalCrlf(bytes: Uint8Array): Uint8Array {
+  let bare = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x0d) {
+      if (bytes[i + 1] === 0x0a) i++;
+      else bare++;
+    } else if (c === 0x0a) bare++;
+  }
+  if (bare === 0) return bytes;
+  const out = new Uint8Array(bytes.length + bare);
+  let o = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x0d || c === 0x0a) {
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+      if (c === 0x0d && bytes[i + 1] === 0x0a) i++;
+    } else out[o++] = c;
+  }
+  return out;
+}
+
+/**
  * Draft 2.2 / 2.4: an S/MIME entity whose outer MIME wrapper is kept (heterogeneous systems)
- * becomes the content byte for byte, content type id-data.
+ * becomes the content, content type id-data, in canonical form: CRLF line ends (RFC 8551 3.1.1:
+ * S/MIME signatures are computed over the CRLF form, so converting bare LF keeps them valid and
+ * makes the content what a byte-exact X.400 receiver expects). A CRLF entity is carried byte
+ * for byte.
  * @throws SmimeBridgeError INVALID_ARGUMENT when the bytes have no MIME header section.
  */
 export function contentFromMimeEntity(entityBytes: Uint8Array): X400Content {
   const head = new TextDecoder('latin1').decode(entityBytes.subarray(0, 64 * 1024));
   if (!/^[!-9;-~]+:/.test(head) || !/\r?\n\r?\n/.test(head) || !/^content-type\s*:/im.test(head))
     throw new SmimeBridgeError('INVALID_ARGUMENT', 'not a MIME entity (no header section with Content-Type)', { offset: 0 });
-  return { content: entityBytes, contentType: ID_DATA };
+  return { content: canonicalCrlf(entityBytes), contentType: ID_DATA };
 }

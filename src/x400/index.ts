@@ -3,7 +3,7 @@
  * X.411 P1 messages, X.420 IPM forwarding of CMS objects, and the way back. Bytes in, bytes out;
  * browser-safe (no Node built-ins).
  */
-export { contentFromCms, contentFromMimeEntity, cmsContentType, type X400Content } from './content.js';
+export { contentFromCms, contentFromMimeEntity, canonicalCrlf, cmsContentType, type X400Content } from './content.js';
 export {
   encodeP1Message,
   decodeP1Message,

@@ -142,3 +142,24 @@ test('corpus: every signed/encrypted message goes .eml -> P1 (bare CMS, wrapper 
   }
   assert.deepEqual(wrong, []);
 });
+
+test('issue 11 defect 9: x400 wrap --mime-wrapper of an LF (and mixed) clear-signed message carries CRLF; Wireshark decodes it and OpenSSL verifies what comes back', () => {
+  const crlf = read('samples/clear-signed.eml');
+  const text = new TextDecoder('latin1').decode(crlf);
+  const lf = Uint8Array.from(text.replace(/\r\n/g, '\n'), (c) => c.charCodeAt(0));
+  // mixed: the header block with LF, the rest as it was (CRLF)
+  const split = text.indexOf('\r\n\r\n');
+  const mixed = Uint8Array.from(text.slice(0, split).replace(/\r\n/g, '\n') + text.slice(split), (c) => c.charCodeAt(0));
+  for (const [name, bytes] of [['lf', lf], ['mixed', mixed]] as const) {
+    const src = t.file(`clear-${name}.eml`, bytes);
+    const r = runCli(['x400', 'wrap', src, '-o', out(`clear-${name}.p1`), '--mime-wrapper']);
+    assert.equal(r.status, 0, r.stderr);
+    checkBer(out(`clear-${name}.p1`), 'p1');
+    assert.equal(runCli(['x400', 'unwrap', out(`clear-${name}.p1`), '-o', out(`clear-${name}.back.eml`)]).status, 0);
+    const back = readFileSync(out(`clear-${name}.back.eml`), 'latin1');
+    // RFC 8551 3.1.1: the canonical form, CRLF line ends throughout
+    assert.equal((back.match(/(?<!\r)\n/g) ?? []).length, 0, `${name}: bare LF in the X.400 content`);
+    const v = verifySignatureOnly(read(out(`clear-${name}.back.eml`)));
+    assert.ok(v.ok, v.stderr);
+  }
+});

@@ -38,7 +38,8 @@ test('RFC 5322 2.2.3: foldHeader folds at 78 columns on whitespace and ends with
 
 test('RFC 2047: encodeWords leaves ASCII alone and keeps encoded-words <= 75 chars', () => {
   assert.equal(encodeWords('plain text'), 'plain text');
-  assert.equal(decodeWords(encodeWords('literal =?utf-8?Q?x?= stays')), 'literal =?utf-8?Q?x?= stays');
+  // issue 11 item 2: an already-encoded word is never encoded again (it stays as it is)
+  assert.equal(encodeWords('literal =?utf-8?Q?x?= stays'), 'literal =?utf-8?Q?x?= stays');
   const text = 'Größenwahn und Übermut: ' + 'çà€😀 '.repeat(20) + 'end';
   const out = encodeWords(text);
   // eslint-disable-next-line no-control-regex
@@ -68,18 +69,19 @@ test('encodeWords/decodeWords round-trip for random Unicode text', () => {
   );
 });
 
-test('formatHeaderValue: quotes when needed; RFC 2231 plus RFC 2047 forms for non-ASCII', () => {
+test('formatHeaderValue: quotes when needed; RFC 2231 (only) for non-ASCII, on character boundaries', () => {
   assert.equal(formatHeaderValue('text/plain', { charset: 'utf-8' }), 'text/plain; charset=utf-8');
   assert.equal(formatHeaderValue('attachment', { filename: 'a b.txt' }), 'attachment; filename="a b.txt"');
   const long = 'Überraschungsgeschenk für die ganze Familie und alle Freunde.pdf';
   const v = formatHeaderValue('attachment', { filename: long });
   assert.match(v, /filename\*0\*=utf-8''/);
-  assert.match(v, /filename="=\?utf-8\?/);
+  // issue 11: no RFC 2047 encoded-word inside a quoted string (RFC 2047 section 5), no duplicate parameter
+  assert.doesNotMatch(v, /filename="=\?utf-8\?/);
   assert.equal(parseHeaderValue(v).params['filename'], long);
   // python3 email (RFC 2231 aware) reads the same filename
   const entity = buildEntity({ headers: [['Content-Disposition', v]], body: enc('x') });
-  const out = py('import sys,email,email.policy; m=email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default); sys.stdout.write(m.get_filename())', entity);
-  assert.equal(out, long);
+  const out = py('import sys,email,email.policy; m=email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default); sys.stdout.write(m.get_filename() + "|" + repr(m["Content-Disposition"].defects))', entity);
+  assert.equal(out, long + '|()');
 });
 
 test('buildEntity: raw header bytes verbatim in front, folded fields, CRLF, body', () => {

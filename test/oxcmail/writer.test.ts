@@ -219,7 +219,7 @@ test('MS-OXCMAIL 2.1.3.4.2: attachment data that MIME cannot carry is reported, 
   m.attachments.push(ole);
   const diag = new Diagnostics(false);
   messageToMime(m, { diag });
-  assert.equal(diag.warnings[0]?.code, 'UNSUPPORTED_FORMAT');
+  assert.ok(diag.warnings.some((w) => w.code === 'UNSUPPORTED_FORMAT'), JSON.stringify(diag.warnings));
   assert.throws(() => messageToMime(m, { diag: new Diagnostics(true) }), /UNSUPPORTED_FORMAT/);
 });
 

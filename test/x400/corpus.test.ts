@@ -67,6 +67,11 @@ async function opensslResult(e: Entry, eml: Uint8Array, name: string): Promise<B
   return r.status === 0 ? r.stdout : null;
 }
 
+/** The input with every line end as CRLF (bare LF and bare CR included). */
+function crlfForm(b: Uint8Array): Uint8Array {
+  return Uint8Array.from(new TextDecoder('latin1').decode(b).replace(/\r\n|\r|\n/g, '\r\n'), (c) => c.charCodeAt(0));
+}
+
 const originator = x.parseORName('C=GB;A= ;P=Example;S=Gateway');
 const recipient = x.orNameFromRfc822('bob@example.com', 'C=GB;A= ;P=Example');
 
@@ -76,7 +81,8 @@ test(`corpus (${entries.length} signed/encrypted messages): MIME wrapper kept â†
     const input = message(e);
     const p1 = x.encodeP1Message({ ...x.contentFromMimeEntity(input), originator, recipients: [recipient] });
     const [found] = x.findCmsObjects(p1);
-    assert.ok(found && found.mimeWrapped && sameBytes(found.cms, input), e.path);
+    // issue 11 defect 9: the wrapper is carried in canonical form, CRLF line ends (RFC 8551 3.1.1)
+    assert.ok(found && found.mimeWrapped && sameBytes(found.cms, crlfForm(input)), e.path);
     const [before, after] = await Promise.all([opensslResult(e, input, `in${i}.eml`), opensslResult(e, x.toInternetMessage(found), `out${i}.eml`)]);
     assert.ok(before, `manifest says ok but openssl fails on input: ${e.path}`);
     assert.ok(after && after.equals(before), `OpenSSL result differs after X.400: ${e.path}`);

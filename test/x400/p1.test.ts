@@ -34,7 +34,7 @@ test('draft 2.2: bare CMS (openssl DER) → P1 with id-ct-contentInfo passes Wir
   assert.ok(opensslVerifies(fx, found[0]!.cms, 'DER'));
 });
 
-test('draft 2.2/2.4: MIME-wrapped S/MIME (openssl SMIME) → P1 with id-data keeps the entity bytes exactly; Wireshark decodes it', () => {
+test('draft 2.2/2.4: MIME-wrapped S/MIME (openssl SMIME) → P1 with id-data keeps the entity bytes exactly (in CRLF form); Wireshark decodes it', () => {
   const entity = signWithOpenssl(fx, 'SMIME');
   const c = x.contentFromMimeEntity(entity);
   assert.equal(c.contentType, x.ID_DATA);
@@ -44,7 +44,9 @@ test('draft 2.2/2.4: MIME-wrapped S/MIME (openssl SMIME) → P1 with id-data kee
   const found = x.findCmsObjects(p1, 'p1');
   assert.equal(found[0]!.mimeWrapped, true);
   assert.equal(found[0]!.contentType, x.ID_DATA);
-  assert.ok(sameBytes(found[0]!.cms, entity));
+  // issue 11 defect 9: byte for byte, in canonical form (CRLF line ends, RFC 8551 3.1.1)
+  const canonical = Uint8Array.from(new TextDecoder('latin1').decode(entity).replace(/\r\n|\r|\n/g, '\r\n'), (ch) => ch.charCodeAt(0));
+  assert.ok(sameBytes(found[0]!.cms, canonical));
   // The way back: an Internet message whose signature OpenSSL still verifies.
   const eml = x.toInternetMessage(found[0]!);
   assert.ok(opensslVerifies(fx, eml, 'SMIME', 'back.eml'));
