@@ -17,10 +17,12 @@ import { loadInput, writeAtomic } from './io.js';
 import { openMessage } from '../secure/index.js';
 import { loadRecipient } from './keyFiles.js';
 import { UsageError } from './usage.js';
+import { isWhitespaceOrDot, trimWhere } from '../trim.js';
 
 /** A file name safe on every file system: no separators, control characters or reserved characters. */
 export function safeFilename(name: string, fallback: string): string {
-  const cleaned = name.replace(/[\u0000-\u001f\u007f"*/:<>?\\|]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '').slice(0, 200);
+  const replaced = name.replace(/[\u0000-\u001f\u007f"*/:<>?\\|]/g, '_');
+  const cleaned = trimWhere(replaced, isWhitespaceOrDot).slice(0, 200);
   return cleaned || fallback;
 }
 
