@@ -33,10 +33,13 @@ export class OracleFailure extends Error {
   constructor(readonly kind: string, message: string) { super(`${kind}: ${message}`); }
 }
 
-/** The repository root (dist/fuzz/engine -> ../../..). */
-export const repoRoot = resolve(new URL('../../..', import.meta.url).pathname);
-/** The shared corpus (read-only, referenced by path). */
-export const sharedCorpus = resolve(repoRoot, '../shared/corpus');
+/**
+ * The repository root (dist/fuzz/engine -> ../../..); `SMIME_FUZZ_ROOT` moves it (findings,
+ * corpus), so that a long campaign can run from a copy of dist/ while the tree is rebuilt.
+ */
+export const repoRoot = resolve(process.env.SMIME_FUZZ_ROOT ?? new URL('../../..', import.meta.url).pathname);
+/** The shared corpus (read-only, referenced by path; `SMIME_FUZZ_SHARED` moves it). */
+export const sharedCorpus = resolve(process.env.SMIME_FUZZ_SHARED ?? resolve(repoRoot, '../shared/corpus'));
 
 /** Every file under `dir` whose name matches `re` (sorted; at most `limit`; files above `maxBytes` skipped). */
 export function corpusFiles(dir: string, re: RegExp, limit = 500, maxBytes = 4 << 20): Uint8Array[] {
