@@ -76,6 +76,30 @@ export function throughMsg(m: MessageObject, what: string): MessageObject {
   return back;
 }
 
+/**
+ * Known hang owned by another change (issue 12): `foldHeader` (src/mime/write.ts) is quadratic on a
+ * long run of whitespace in a header value. Until that fix is merged, toInternet is skipped for
+ * messages holding such a run (counted in {@link skippedToInternet}), so that the campaign
+ * explores the rest instead of finding the same hang again. Set SMIME_FUZZ_FOLD=1 to include them.
+ */
+export const SKIP_WHITESPACE_RUNS = process.env.SMIME_FUZZ_FOLD !== '1';
+export let skippedToInternet = 0;
+export function longWhitespaceRun(m: MessageObject, depth = 0): boolean {
+  const bags = [m.properties, ...m.recipients, ...m.attachments.map((a) => a.properties)];
+  for (const bag of bags) {
+    for (const p of bag) {
+      if (typeof p.value !== 'string') continue;
+      let run = 0;
+      for (let i = 0; i < p.value.length; i++) {
+        const c = p.value.charCodeAt(i);
+        run = c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d ? run + 1 : 0;
+        if (run >= 1000) return true;
+      }
+    }
+  }
+  return depth < 20 && m.attachments.some((a) => a.embedded && longWhitespaceRun(a.embedded, depth + 1));
+}
+
 export const emlTarget: Target = {
   name: 'eml',
   description: '.eml -> message object -> .msg -> message object -> .eml (toMessage, writeMsg, readMsg, toInternet)',
@@ -86,6 +110,7 @@ export const emlTarget: Target = {
   run(input) {
     const r = toMessage(input);
     const back = throughMsg(r.message, 'toMessage');
+    if (SKIP_WHITESPACE_RUNS && longWhitespaceRun(back)) { skippedToInternet++; return; }
     let out: Uint8Array;
     try { out = toInternet(back).bytes; } catch (e) {
       if (isSmimeBridgeError(e)) throw new OracleFailure('accepted-unexportable', `toInternet refused an accepted message: ${e.code} ${e.message}`);

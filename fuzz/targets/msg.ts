@@ -10,7 +10,7 @@ import { toInternet } from '../../src/smime/index.js';
 import { stringifyMessage } from '../../src/mapi/json.js';
 import { OracleFailure, corpusFiles, latin1Bytes, sharedCorpus, type Target } from '../engine/target.js';
 import { msgSeeds } from './seeds.js';
-import { throughMsg } from './mime.js';
+import { SKIP_WHITESPACE_RUNS, longWhitespaceRun, throughMsg } from './mime.js';
 
 const u32 = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
 
@@ -36,6 +36,7 @@ export const msgTarget: Target = {
   run(input) {
     const m = readMsg(input).message;
     throughMsg(m, 'readMsg');
+    if (SKIP_WHITESPACE_RUNS && longWhitespaceRun(m)) return; // the known foldHeader hang (see mime.ts)
     try { toInternet(m); } catch (e) {
       if (!isSmimeBridgeError(e)) throw e;
     }
