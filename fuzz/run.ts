@@ -5,7 +5,7 @@
  * that replays each; inputs that reached new coverage go to `fuzz/corpus/<target>/` (not committed)
  * and seed the next run.
  *
- *   npm run fuzz [-- --time 180] [--target eml] [--timeout-ms 3000] [--heap-mb 1024]
+ *   npm run fuzz [-- --time 180] [--target eml[,msg,...]] [--timeout-ms 3000] [--heap-mb 1024]
  *   npm run fuzz -- --replay fuzz/findings/eml/hang-0123abcd.bin
  *   npm run fuzz -- --minimize fuzz/findings/eml/exception-0123abcd.bin
  *   npm run fuzz:ci        (every harness over its seeds, --ci --time 12; fails on a finding)
@@ -42,7 +42,7 @@ function child(target: string, extra: string[]): Promise<{ code: number | null; 
 }
 
 function targetOfFile(file: string): string {
-  const t = arg('--target') ?? basename(dirname(resolve(file)));
+  const t = arg('--target') ?? basename(dirname(resolve(file))).replace(/^(.*)$/, '$1');
   if (!targets.some((x) => x.name === t)) throw new Error(`cannot tell the target of ${file}; add --target NAME`);
   return t;
 }
@@ -56,7 +56,8 @@ if (replay || minimize) {
   process.exit(r.code ?? 1);
 }
 
-const chosen = arg('--target') ? targets.filter((t) => t.name === arg('--target')) : targets;
+const names = arg('--target')?.split(',');
+const chosen = names ? targets.filter((t) => names.includes(t.name)) : targets;
 if (chosen.length === 0) { console.error(`unknown target; known: ${targets.map((t) => t.name).join(', ')}`); process.exit(2); }
 
 interface Row { target: string; inputs: number; seconds: number; rate: number; functions: string; blocks: string; corpus: number; findings: number; restarts: number }

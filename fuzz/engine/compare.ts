@@ -33,6 +33,11 @@ function keyOf(p: Obj): string {
   return typeof p.tag === 'string' ? p.tag : JSON.stringify(p.named) + String(p.type);
 }
 
+/** A stable label for signatures: the tag name, or "named <type>" (names and GUIDs vary). */
+function kindOf(p: Obj): string {
+  return typeof p.name === 'string' ? `${p.name} ${String(p.type)}` : typeof p.tag === 'string' ? `${p.tag}` : `named ${String(p.type)}`;
+}
+
 function nameOf(p: Obj): string {
   return typeof p.name === 'string' ? `${p.name} ${String(p.type)}` : `${keyOf(p)}`;
 }
@@ -47,14 +52,14 @@ function diffBags(a: Bag, b: Bag, where: string, defaults: Defaults): string | u
   const am = new Map(a.map((p) => [keyOf(p), p]));
   for (const p of a) {
     const q = bm.get(keyOf(p));
-    if (!q) return `${where}: ${nameOf(p)} lost\n${JSON.stringify(p).slice(0, 400)}`;
-    if (JSON.stringify(p.value) !== JSON.stringify(q.value)) return `${where}: ${nameOf(p)} value changed\n${JSON.stringify(p.value).slice(0, 300)} became ${JSON.stringify(q.value).slice(0, 300)}`;
-    if (JSON.stringify(p) !== JSON.stringify(q)) return `${where}: ${nameOf(p)} changed\n${JSON.stringify(p).slice(0, 300)} became ${JSON.stringify(q).slice(0, 300)}`;
+    if (!q) return `${where}: ${kindOf(p)} lost\n${JSON.stringify(p).slice(0, 400)}`;
+    if (JSON.stringify(p.value) !== JSON.stringify(q.value)) return `${where}: ${kindOf(p)} value changed\n${nameOf(p)}: ${JSON.stringify(p.value).slice(0, 300)} became ${JSON.stringify(q.value).slice(0, 300)}`;
+    if (JSON.stringify(p) !== JSON.stringify(q)) return `${where}: ${kindOf(p)} changed\n${JSON.stringify(p).slice(0, 300)} became ${JSON.stringify(q).slice(0, 300)}`;
   }
   for (const q of b) {
     if (am.has(keyOf(q))) continue;
     if (typeof q.tag === 'string' && defaults.get(q.tag) === q.value) continue; // documented default
-    return `${where}: ${nameOf(q)} appeared\n${JSON.stringify(q).slice(0, 400)}`;
+    return `${where}: ${kindOf(q)} appeared\n${JSON.stringify(q).slice(0, 400)}`;
   }
   return undefined;
 }

@@ -15,6 +15,12 @@ const wd = workerData as WatchdogData;
 const ctrl = new Int32Array(wd.ctrl);
 const data = new Uint8Array(wd.data);
 let savedSeq = -1;
+// The budget is CPU time of the process (the machine is shared: wall time under load says little),
+// measured from when the watchdog first sees an input; a wall-clock cap of 5x catches inputs
+// that wait forever without using the CPU.
+let seenSeq = -1;
+let cpuStart = 0;
+const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 function current(): Uint8Array {
   return data.slice(0, Math.min(ctrl[2]!, data.length));
@@ -36,12 +42,14 @@ setInterval(() => {
   const seq = Atomics.load(ctrl, 1);
   const start = ctrl[3]! * 0x100000000 + (ctrl[4]! >>> 0);
   const elapsed = Date.now() - start;
+  if (seq !== seenSeq) { seenSeq = seq; cpuStart = cpuMs(); }
+  const cpu = cpuMs() - cpuStart;
   if (rss > wd.rssBytes) {
     write('memory', `resident memory ${(rss / 1048576).toFixed(0)} MiB over the budget of ${(wd.rssBytes / 1048576).toFixed(0)} MiB after ${elapsed} ms`);
     process.kill(process.pid, 'SIGKILL');
   }
-  if (elapsed > wd.timeoutMs) {
-    write('hang', `input ran over the time budget of ${wd.timeoutMs} ms`);
+  if (cpu > wd.timeoutMs || elapsed > 5 * wd.timeoutMs) {
+    write('hang', `input ran over the time budget of ${wd.timeoutMs} ms of CPU (${cpu.toFixed(0)} ms CPU, ${elapsed} ms wall)`);
     process.kill(process.pid, 'SIGKILL');
   }
   // A slow input may be about to run the heap out (V8 aborts without a word): keep it where the

@@ -67,7 +67,7 @@ export function throughMsg(m: MessageObject, what: string): MessageObject {
     throw e;
   }
   let back: MessageObject;
-  try { back = readMsg(file, { strict: false }).message; } catch (e) {
+  try { back = readMsg(file, { strict: false, deriveHtml: false }).message; } catch (e) {
     if (isSmimeBridgeError(e)) throw new OracleFailure('own-msg-unreadable', `readMsg refused what writeMsg wrote: ${e.code} ${e.message}`);
     throw e;
   }

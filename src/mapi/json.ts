@@ -94,15 +94,27 @@ function scalarFromJson(type: number, j: Json, where: string): ScalarValue {
   const bad = (): never => {
     throw new SmimeBridgeError('MAPI_JSON_INVALID', `value ${JSON.stringify(j)?.slice(0, 40)} does not fit ${propTypeName(type)}`, { propertyTag: where });
   };
+  // Each value must fit its type's storage (MS-OXCDATA 2.11.1), or the .msg writer would change
+  // it; signed and unsigned spellings of the same bits are both read, as the form .msg reads back.
+  const int = (bits: 16 | 32): number => {
+    if (typeof j !== 'number' || !Number.isInteger(j) || j < -(2 ** (bits - 1)) || j >= 2 ** bits) return bad();
+    return bits === 16 ? (j << 16) >> 16 : j | 0;
+  };
   switch (type) {
-    case PT_SHORT: case PT_LONG: case PT_ERROR: case PT_APPTIME: case PT_FLOAT: case PT_DOUBLE:
-      if (typeof j === 'number') return j;
-      if (j === 'NaN' || j === 'Infinity' || j === '-Infinity') return Number(j);
-      return bad();
+    case PT_SHORT: return int(16);
+    case PT_LONG: return int(32);
+    case PT_ERROR: return int(32) >>> 0;
+    case PT_APPTIME: case PT_FLOAT: case PT_DOUBLE: {
+      const v = typeof j === 'number' ? j : j === 'NaN' || j === 'Infinity' || j === '-Infinity' ? Number(j) : bad();
+      return type === PT_FLOAT && !Number.isNaN(v) && Math.fround(v) !== v ? bad() : v;
+    }
     case PT_BOOLEAN: return typeof j === 'boolean' ? j : bad();
-    case PT_I8: case PT_CURRENCY:
+    case PT_I8: case PT_CURRENCY: {
       if (typeof j !== 'string' && typeof j !== 'number') return bad();
-      try { return BigInt(j); } catch { return bad(); }
+      let v: bigint;
+      try { v = BigInt(j); } catch { return bad(); }
+      return v === BigInt.asIntN(64, v) ? v : bad();
+    }
     case PT_SYSTIME: {
       if (typeof j !== 'string') return bad();
       const ft = isoToFiletime(j as string);

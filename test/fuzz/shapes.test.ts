@@ -14,6 +14,9 @@ import { readMsg, writeMsg } from '../../src/msg/index.js';
 import { toMessage } from '../../src/smime/index.js';
 import { safeFilename } from '../../src/cli/extract.js';
 import { SmimeBridgeError } from '../../src/errors.js';
+import { parsePem } from '../../src/cms/keys.js';
+import { decodeHeaderText } from '../../src/oxcmail/decode.js';
+import { readFileSync } from 'node:fs';
 
 const b = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const code = (c: string) => (e: unknown) => e instanceof SmimeBridgeError && e.code === c;
@@ -100,4 +103,27 @@ test('accepted = writable: toMessage keeps 2048 of 2100 attachments (MS-OXMSG 2.
   assert.equal(r.message.attachments.length, 2048);
   assert.ok(r.warnings.some((w) => w.code === 'LIMIT_EXCEEDED'));
   assert.ok(writeMsg(r.message).length > 0);
+});
+
+test('RFC 7468 2: 40 000 BEGIN lines without an END give no block; a real PEM file gives its one certificate', () => {
+  assert.deepEqual(parsePem('-----BEGIN CERTIFICATE-----\n'.repeat(40_000)), []);
+  const pem = readFileSync(new URL('../../../samples/keys/alice.pem', import.meta.url), 'utf8');
+  assert.deepEqual(parsePem(pem).map((x) => x.label), pem.match(/-----BEGIN ([A-Z0-9 ]+)-----/g)!.map((l) => l.slice(11, -5)));
+});
+
+test('RFC 2047 6.1 (tolerant): an encoded-word start followed by 200 000 spaces is left as text; spaced words are still repaired', () => {
+  const text = `=?utf-8?q?${' '.repeat(200_000)}`;
+  assert.equal(decodeHeaderText(text), text);
+  assert.equal(decodeHeaderText('=?iso-8859-1?Q?Test E-Mail?='), 'Test E-Mail');
+});
+
+test('MS-OXCDATA 2.11.1: messageFromJson takes only values their .msg storage holds unchanged', () => {
+  const one = (type: string, value: unknown) => messageFromJson(jsonMessage({ properties: [{ tag: `0x6701${({ PT_FLOAT: '0004', PT_I8: '0014', PT_LONG: '0003', PT_SHORT: '0002' } as Record<string, string>)[type]}`, type, value }] }));
+  assert.throws(() => one('PT_FLOAT', 0.1), code('MAPI_JSON_INVALID')); // not a float32
+  assert.equal(one('PT_FLOAT', 0.5).properties.get(0x67010004)?.value, 0.5);
+  assert.throws(() => one('PT_I8', '9223372036854775808'), code('MAPI_JSON_INVALID')); // 2^63
+  assert.throws(() => one('PT_SHORT', 1.5), code('MAPI_JSON_INVALID'));
+  assert.equal(one('PT_LONG', 0xffffffff).properties.get(0x67010003)?.value, -1); // the same 32 bits, as .msg reads them
+  const m = one('PT_LONG', 0x80000000);
+  assert.equal(readMsg(writeMsg(m)).message.properties.get(0x67010003)?.value, m.properties.get(0x67010003)?.value);
 });
