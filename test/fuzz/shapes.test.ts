@@ -16,7 +16,10 @@ import { safeFilename } from '../../src/cli/extract.js';
 import { SmimeBridgeError } from '../../src/errors.js';
 import { parsePem } from '../../src/cms/keys.js';
 import { decodeHeaderText } from '../../src/oxcmail/decode.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readMbox } from '../../src/cli/mbox.js';
 
 const b = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const code = (c: string) => (e: unknown) => e instanceof SmimeBridgeError && e.code === c;
@@ -126,4 +129,18 @@ test('MS-OXCDATA 2.11.1: messageFromJson takes only values their .msg storage ho
   assert.equal(one('PT_LONG', 0xffffffff).properties.get(0x67010003)?.value, -1); // the same 32 bits, as .msg reads them
   const m = one('PT_LONG', 0x80000000);
   assert.equal(readMsg(writeMsg(m)).message.properties.get(0x67010003)?.value, m.properties.get(0x67010003)?.value);
+});
+
+test('RFC 4155 2: an mbox of 130 000 tiny messages splits into 130 000 entries (no copy of the rest per message)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smime-bridge-mbox-'));
+  try {
+    const file = join(dir, 'many.mbox');
+    writeFileSync(file, 'From a\n\n'.repeat(130_000));
+    let n = 0, bytes = 0;
+    for await (const item of readMbox(file)) { n++; bytes += item.size; }
+    assert.equal(n, 130_000);
+    assert.equal(bytes, 8 * 130_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
