@@ -136,6 +136,9 @@ function kariUnwrapper(ri: pkijs.KeyAgreeRecipientInfo, rek: pkijs.RecipientEncr
   };
 }
 
+/** Most RecipientInfos tried with one key (each costs a private-key operation). */
+const MAX_KEY_ATTEMPTS = 64;
+
 function unwrappersFor(env: Enveloped, key: PrivateKey, cert: pkijs.Certificate | undefined, spec: CipherSpec): Unwrapper[] {
   const out: Unwrapper[] = [];
   env.recipientInfos.forEach((ri, i) => {
@@ -176,6 +179,11 @@ async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptO
     throw new SmimeBridgeError('CMS_WRONG_KEY', 'the private key does not belong to the given certificate', { asn1Path: 'recipient' });
   }
   const unwrappers = unwrappersFor(env, recipient.key, cert, spec);
+  // One private-key operation per matching RecipientInfo: a hostile message with thousands of
+  // them would cost thousands (issue 12). Real messages have a few per key; 64 is plenty.
+  if (unwrappers.length > MAX_KEY_ATTEMPTS) {
+    throw new SmimeBridgeError('LIMIT_EXCEEDED', `${unwrappers.length} RecipientInfos match this key; at most ${MAX_KEY_ATTEMPTS} are tried`, { asn1Path: 'EnvelopedData.recipientInfos' });
+  }
   if (!unwrappers.length) {
     throw new SmimeBridgeError('CMS_NO_RECIPIENT', cert ? 'the message is not encrypted to this certificate' : `no ${recipient.key.type === 'rsa' ? 'key-transport' : 'key-agreement'} recipient for this key`, {
       asn1Path: 'EnvelopedData.recipientInfos',

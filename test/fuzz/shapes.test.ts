@@ -14,7 +14,8 @@ import { readMsg, writeMsg } from '../../src/msg/index.js';
 import { toMessage } from '../../src/smime/index.js';
 import { safeFilename } from '../../src/cli/extract.js';
 import { SmimeBridgeError } from '../../src/errors.js';
-import { parsePem } from '../../src/cms/keys.js';
+import { loadCertificates, loadPrivateKey, parsePem } from '../../src/cms/keys.js';
+import { decryptEnvelopedData, encryptData } from '../../src/cms/index.js';
 import { decodeHeaderText } from '../../src/oxcmail/decode.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,4 +144,14 @@ test('RFC 4155 2: an mbox of 130 000 tiny messages splits into 130 000 entries (
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('RFC 5652 6.2: an EnvelopedData with 65 RecipientInfos for one key is LIMIT_EXCEEDED; with 64 it decrypts', async () => {
+  const key = await loadPrivateKey(readFileSync(new URL('../../../samples/keys/bob.key', import.meta.url), 'utf8'));
+  const cert = loadCertificates(readFileSync(new URL('../../../samples/keys/bob.pem', import.meta.url), 'utf8'))[0]!;
+  const content = b('secret');
+  const ok = await encryptData(content, Array.from({ length: 64 }, () => cert));
+  assert.deepEqual(await decryptEnvelopedData(ok, { key, cert }), content);
+  const tooMany = await encryptData(content, Array.from({ length: 65 }, () => cert));
+  await assert.rejects(decryptEnvelopedData(tooMany, { key, cert }), code('LIMIT_EXCEEDED'));
 });
