@@ -56,15 +56,54 @@ export interface KeyLoadLimits extends PbeLimits {
 /** Default of {@link KeyLoadLimits.maxRsaBits}. */
 export const DEFAULT_MAX_RSA_BITS = 16384;
 
+/** `-----<word> LABEL-----` at `at`: the label (RFC 7468 section 2, [A-Z0-9 ]+) and where the marker ends. */
+function pemMarker(text: string, at: number, word: string): { label: string; end: number } | undefined {
+  let i = at + 5 + word.length + 1;
+  const start = i;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x20)) break;
+  }
+  if (i === start || !text.startsWith('-----', i)) return undefined;
+  return { label: text.slice(start, i), end: i + 5 };
+}
+
+/**
+ * The blocks `-----BEGIN X-----` body `-----END X-----` of `text`, each BEGIN paired with the next
+ * END of the same label (what `/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g` finds,
+ * without its quadratic time on many BEGIN lines that have no END; issue 12). The END markers
+ * are indexed once per label, then each BEGIN looks its END up by binary search.
+ */
+function pemMatches(text: string): { index: number; label: string; body: string }[] {
+  const ends = new Map<string, number[]>();
+  for (let at = text.indexOf('-----END '); at >= 0; at = text.indexOf('-----END ', at + 1)) {
+    const mk = pemMarker(text, at, 'END');
+    if (!mk) continue;
+    let list = ends.get(mk.label);
+    if (!list) ends.set(mk.label, (list = []));
+    list.push(at);
+  }
+  const out: { index: number; label: string; body: string }[] = [];
+  for (let at = text.indexOf('-----BEGIN '); at >= 0;) {
+    const mk = pemMarker(text, at, 'BEGIN');
+    const list = mk && ends.get(mk.label);
+    let lo = 0, hi = list ? list.length : 0;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (list![mid]! < mk!.end) lo = mid + 1; else hi = mid; }
+    if (!mk || !list || lo === list.length) { at = text.indexOf('-----BEGIN ', at + 1); continue; }
+    const endAt = list[lo]!;
+    out.push({ index: at, label: mk.label, body: text.slice(mk.end, endAt) });
+    at = text.indexOf('-----BEGIN ', endAt + 9 + mk.label.length + 5);
+  }
+  return out;
+}
+
 /** Parse every `-----BEGIN X-----` ... `-----END X-----` block of `text` (RFC 7468). */
 export function parsePem(text: string, limits: KeyLoadLimits = {}): PemBlock[] {
   const out: PemBlock[] = [];
-  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
+  for (const m of pemMatches(text)) {
     if (out.length >= (limits.maxItems ?? 1000)) throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${limits.maxItems ?? 1000} PEM blocks`, { offset: m.index });
     // RFC 1421 4.6 style headers (Proc-Type / DEK-Info): legacy OpenSSL encrypted PEM
-    let body = m[2]!;
+    let body = m.body;
     let headers: Record<string, string> | undefined;
     const hm = /^\s*((?:[A-Za-z-]+:[^\n]*\n)+)\s*\n/.exec(body.replace(/\r/g, ''));
     if (hm) {
@@ -77,8 +116,8 @@ export function parsePem(text: string, limits: KeyLoadLimits = {}): PemBlock[] {
     }
     body = body.trim();
     const der = base64Decode(body);
-    if (!der) throw new SmimeBridgeError('CMS_KEY_MALFORMED', `PEM block ${m[1]} is not valid base64`, { offset: m.index });
-    out.push(headers ? { label: m[1]!, der, headers } : { label: m[1]!, der });
+    if (!der) throw new SmimeBridgeError('CMS_KEY_MALFORMED', `PEM block ${m.label} is not valid base64`, { offset: m.index });
+    out.push(headers ? { label: m.label, der, headers } : { label: m.label, der });
   }
   return out;
 }

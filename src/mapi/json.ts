@@ -17,12 +17,18 @@
  * and `set` are informative; `tag`/`guid` and `type` decide. `flags` appears when not 6.
  */
 import { SmimeBridgeError } from '../errors.js';
-import { Attachment, MessageObject, type Property, PropertyBag, type PropValue, type ScalarValue } from './message.js';
-import { type NamedId, normalizeGuid, propertySetName } from './named.js';
+import { trimEndWhere } from '../trim.js';
+import { Attachment, MESSAGE_LIMITS, MessageObject, type Property, PropertyBag, type PropValue, type ScalarValue } from './message.js';
+import { type NamedId, isGuid, normalizeGuid, propertySetName } from './named.js';
 import {
   MV_FLAG, PT_APPTIME, PT_BOOLEAN, PT_CLSID, PT_CURRENCY, PT_DOUBLE, PT_ERROR, PT_FLOAT, PT_I8, PT_LONG, PT_SHORT,
-  PT_STRING8, PT_SYSTIME, PT_UNICODE, makeTag, propTypeFromName, propTypeName, tagHex,
+  PT_BINARY, PT_OBJECT, PT_STRING8, PT_SYSTIME, PT_UNICODE, isVariableLength, makeTag, propTypeFromName, propTypeName, tagHex,
 } from './proptypes.js';
+
+/** Element types a .msg stores multi-valued (MS-OXMSG 2.1.4.2.1 fixed-size, 2.1.4.2.2 variable-size). */
+const MV_STORABLE = new Set([PT_SHORT, PT_LONG, PT_FLOAT, PT_DOUBLE, PT_CURRENCY, PT_APPTIME, PT_ERROR, PT_BOOLEAN, PT_I8, PT_SYSTIME, PT_CLSID, PT_STRING8, PT_UNICODE, PT_BINARY]);
+/** Single-valued types with a meaning of their own; any other fixed type is kept as its raw 8 bytes (MS-OXMSG 2.4.2.1). */
+const KNOWN_FIXED = new Set([PT_SHORT, PT_LONG, PT_FLOAT, PT_DOUBLE, PT_CURRENCY, PT_APPTIME, PT_ERROR, PT_BOOLEAN, PT_I8, PT_SYSTIME]);
 import { tagName } from './tags.js';
 import { filetimeToIso, isoToFiletime } from './time.js';
 
@@ -57,7 +63,7 @@ export function toBase64(bytes: Uint8Array): string {
 
 /** Strict base64 decode for JSON values: throws on characters outside the alphabet. */
 export function fromBase64(s: string, where: string): Uint8Array {
-  const clean = s.replace(/=+$/, '');
+  const clean = trimEndWhere(s, (c) => c === 0x3d); // the '=' padding
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let acc = 0, bits = 0, o = 0;
   for (let i = 0; i < clean.length; i++) {
@@ -88,23 +94,42 @@ function scalarFromJson(type: number, j: Json, where: string): ScalarValue {
   const bad = (): never => {
     throw new SmimeBridgeError('MAPI_JSON_INVALID', `value ${JSON.stringify(j)?.slice(0, 40)} does not fit ${propTypeName(type)}`, { propertyTag: where });
   };
+  // Each value must fit its type's storage (MS-OXCDATA 2.11.1), or the .msg writer would change
+  // it; signed and unsigned spellings of the same bits are both read, as the form .msg reads back.
+  const int = (bits: 16 | 32): number => {
+    if (typeof j !== 'number' || !Number.isInteger(j) || j < -(2 ** (bits - 1)) || j >= 2 ** bits) return bad();
+    return bits === 16 ? (j << 16) >> 16 : j | 0;
+  };
   switch (type) {
-    case PT_SHORT: case PT_LONG: case PT_ERROR: case PT_APPTIME: case PT_FLOAT: case PT_DOUBLE:
-      if (typeof j === 'number') return j;
-      if (j === 'NaN' || j === 'Infinity' || j === '-Infinity') return Number(j);
-      return bad();
+    case PT_SHORT: return int(16);
+    case PT_LONG: return int(32);
+    case PT_ERROR: return int(32) >>> 0;
+    case PT_APPTIME: case PT_FLOAT: case PT_DOUBLE: {
+      const v = typeof j === 'number' ? j : j === 'NaN' || j === 'Infinity' || j === '-Infinity' ? Number(j) : bad();
+      return type === PT_FLOAT && !Number.isNaN(v) && Math.fround(v) !== v ? bad() : v;
+    }
     case PT_BOOLEAN: return typeof j === 'boolean' ? j : bad();
-    case PT_I8: case PT_CURRENCY:
+    case PT_I8: case PT_CURRENCY: {
       if (typeof j !== 'string' && typeof j !== 'number') return bad();
-      try { return BigInt(j); } catch { return bad(); }
+      let v: bigint;
+      try { v = BigInt(j); } catch { return bad(); }
+      return v === BigInt.asIntN(64, v) ? v : bad();
+    }
     case PT_SYSTIME: {
       if (typeof j !== 'string') return bad();
       const ft = isoToFiletime(j as string);
       return ft === undefined ? bad() : ft;
     }
     case PT_STRING8: case PT_UNICODE: return typeof j === 'string' ? j : bad();
-    case PT_CLSID: return typeof j === 'string' ? normalizeGuid(j) : bad();
-    default: return typeof j === 'string' ? fromBase64(j, where) : bad();
+    // the .msg writer stores a CLSID as its 16 bytes (MS-OXCDATA 2.11.1): only a GUID can be written
+    case PT_CLSID: return typeof j === 'string' && isGuid(j) ? normalizeGuid(j) : bad();
+    default: {
+      if (typeof j !== 'string') return bad();
+      const b = fromBase64(j, where);
+      // MS-OXMSG 2.4.2.1: a fixed-size value of a type we do not know is its 8 bytes in the entry.
+      if (!isVariableLength(type) && !KNOWN_FIXED.has(type) && b.length !== 8) return bad();
+      return b;
+    }
   }
 }
 
@@ -167,7 +192,7 @@ function isObj(j: unknown): j is { [k: string]: Json } {
   return typeof j === 'object' && j !== null && !Array.isArray(j);
 }
 
-function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string): void {
+function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string, attachment = false): void {
   if (arr === undefined) return;
   if (!Array.isArray(arr)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${where}.properties is not an array`);
   arr.forEach((pj, i) => {
@@ -176,13 +201,22 @@ function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string): vo
     const type = typeof pj.type === 'string' ? propTypeFromName(pj.type) : undefined;
     if (type === undefined) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.type ${JSON.stringify(pj.type)} is unknown`);
     const label = typeof pj.tag === 'string' ? pj.tag : at;
+    if (type & MV_FLAG && !MV_STORABLE.has(type & ~MV_FLAG)) {
+      throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}: ${propTypeName(type)} cannot be stored multi-valued (MS-OXMSG 2.1.4.2)`, { propertyTag: label });
+    }
     const value: PropValue = type & MV_FLAG
       ? (Array.isArray(pj.value) ? pj.value.map((v) => scalarFromJson(type & ~MV_FLAG, v, label)) : (() => { throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.value must be an array`, { propertyTag: label }); })())
       : scalarFromJson(type, pj.value ?? null, label);
     const flags = typeof pj.flags === 'number' ? pj.flags : undefined;
+    if (type === PT_OBJECT && !(attachment && pj.tag === '0x3701000D')) {
+      // MS-OXMSG 2.2.2.1-2: the only object a .msg stores is an attachment's PidTagAttachDataObject
+      throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}: PT_OBJECT only as an attachment's PidTagAttachDataObject (0x3701000D)`, { propertyTag: label });
+    }
     if (typeof pj.tag === 'string' && /^0x[0-9a-f]{8}$/i.test(pj.tag)) {
       const tag = parseInt(pj.tag, 16);
       if ((tag & 0xffff) !== type) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}: tag type and "type" differ`, { propertyTag: pj.tag });
+      // MS-OXPROPS 1.3.2: IDs 0x8000 and above belong to named properties; a bare tag there has no identity.
+      if (tag >>> 16 >= 0x8000) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}: tag ${pj.tag} is in the named-property range; give "named"`, { propertyTag: pj.tag });
       bag.set(tag, value, flags);
     } else if (isObj(pj.named) && typeof pj.named.guid === 'string') {
       const n = pj.named;
@@ -190,6 +224,7 @@ function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string): vo
       if (typeof n.name === 'string') named = { guid: n.guid as string, name: n.name };
       else if (typeof n.lid === 'string' || typeof n.lid === 'number') named = { guid: n.guid as string, lid: Number(n.lid) };
       else throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.named needs name or lid`);
+      if (!isGuid(named.guid)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.named.guid ${JSON.stringify(named.guid).slice(0, 60)} is not a GUID`);
       bag.setNamed(named, type, value, flags);
     } else {
       throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at} needs "tag" (0xIIIITTTT) or "named"`);
@@ -198,11 +233,13 @@ function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string): vo
 }
 
 function messageFromJsonBody(j: { [k: string]: Json }, where: string, depth: number): MessageObject {
-  if (depth > 64) throw new SmimeBridgeError('LIMIT_EXCEEDED', `embedded messages nested deeper than 64 at ${where}`);
+  // The .msg writer nests at most MESSAGE_LIMITS.embeddingDepth (16) deep: accept exactly that.
+  if (depth > MESSAGE_LIMITS.embeddingDepth) throw new SmimeBridgeError('LIMIT_EXCEEDED', `embedded messages nested deeper than ${MESSAGE_LIMITS.embeddingDepth} at ${where}`);
   const m = new MessageObject();
   bagFromJson(j.properties, m.properties, where);
   const recips = j.recipients ?? [];
   if (!Array.isArray(recips)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${where}.recipients is not an array`);
+  if (recips.length > MESSAGE_LIMITS.recipients) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${recips.length} recipients at ${where}; a .msg holds at most ${MESSAGE_LIMITS.recipients}`);
   recips.forEach((r, i) => {
     if (!isObj(r)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${where}.recipients[${i}] is not an object`);
     const bag = new PropertyBag();
@@ -211,10 +248,11 @@ function messageFromJsonBody(j: { [k: string]: Json }, where: string, depth: num
   });
   const atts = j.attachments ?? [];
   if (!Array.isArray(atts)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${where}.attachments is not an array`);
+  if (atts.length > MESSAGE_LIMITS.attachments) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${atts.length} attachments at ${where}; a .msg holds at most ${MESSAGE_LIMITS.attachments}`);
   atts.forEach((a, i) => {
     if (!isObj(a)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${where}.attachments[${i}] is not an object`);
     const att = new Attachment();
-    bagFromJson(a.properties, att.properties, `${where}.attachments[${i}]`);
+    bagFromJson(a.properties, att.properties, `${where}.attachments[${i}]`, true);
     if (a.embedded !== undefined) {
       if (!isObj(a.embedded)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${where}.attachments[${i}].embedded is not an object`);
       att.embedded = messageFromJsonBody(a.embedded, `${where}.attachments[${i}].embedded`, depth + 1);

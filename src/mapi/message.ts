@@ -152,6 +152,14 @@ export class Attachment {
   embedded?: MessageObject;
 }
 
+/**
+ * What every writer of a message object can write (MS-OXMSG 2.2.1, 2.2.2: recipient and attachment
+ * storages are numbered up to 0x7FF; the .msg writer nests embedded messages at most 16 deep).
+ * Readers (toMessage, messageFromJson) stop at these and say so, so that what they accept can be
+ * written (issue 12: "accepted, then unwritable").
+ */
+export const MESSAGE_LIMITS = { recipients: 2048, attachments: 2048, embeddingDepth: 16 } as const;
+
 /** A message object: properties, recipient table (one property bag per row), attachments. */
 export class MessageObject {
   readonly properties = new PropertyBag();

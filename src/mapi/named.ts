@@ -32,6 +32,11 @@ export function propertySetName(guid: string): string | undefined {
 }
 
 /** Upper-case, no braces: `00020386-0000-0000-C000-000000000046`. */
+/** True for a GUID in registry form, braces optional (`00020329-0000-0000-C000-000000000046`). */
+export function isGuid(s: string): boolean {
+  return /^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/.test(s);
+}
+
 export function normalizeGuid(guid: string): string {
   return guid.replace(/[{}]/g, '').toUpperCase();
 }

@@ -11,6 +11,7 @@ import { isAscii, latin1, latin1Bytes } from './bytes.js';
 import { decodeCharset, decodeUtf8Strict, isKnownCharset, normalizeCharset } from './charset.js';
 import { decodeBase64 } from './encoding.js';
 import type { HeaderField, MimeEntity, ParsedHeaderValue } from './types.js';
+import { isWspOrEol, trimWhere } from '../trim.js';
 
 /** All fields of `e` named `lname` (compared case-insensitively), in input order. */
 export function getFields(e: MimeEntity, lname: string): HeaderField[] {
@@ -43,7 +44,8 @@ export function fieldText(source: Uint8Array, f: HeaderField): string {
 
 /** Unfold a header value (RFC 5322 2.2.3: remove CRLF/LF before WSP) and trim surrounding WSP. */
 export function unfold(s: string): string {
-  return s.replace(/\r?\n(?=[ \t])/g, '').replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  const unfolded = s.replace(/\r?\n(?=[ \t])/g, '');
+  return trimWhere(unfolded, isWspOrEol);
 }
 
 /** The last field named `lname`, unfolded and RFC 2047 decoded; `undefined` when absent. */

@@ -23,6 +23,7 @@ import {
   type ParseOptions,
   type ParsedHeaderValue,
 } from './types.js';
+import { isWspOrCr, trimWhere } from '../trim.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -170,7 +171,7 @@ function parseHeaderBlock(ctx: Ctx, src: Uint8Array, start: number, end: number,
 function unfoldLatin1(src: Uint8Array, start: number, end: number): string {
   let s = latin1(src, start, end);
   if (s.indexOf('\n') >= 0) s = s.replace(/\r?\n/g, '');
-  return s.replace(/^[ \t\r]+|[ \t\r]+$/g, '');
+  return trimWhere(s, isWspOrCr);
 }
 
 function lastField(fields: HeaderField[], lname: string): HeaderField | undefined {

@@ -7,6 +7,7 @@ import {
   MV_FLAG, PT_APPTIME, PT_BOOLEAN, PT_CLSID, PT_CURRENCY, PT_DOUBLE, PT_ERROR, PT_FLOAT, PT_I8, PT_LONG, PT_SHORT,
   PT_SYSTIME,
 } from '../mapi/proptypes.js';
+import { MESSAGE_LIMITS } from '../mapi/message.js';
 
 /** MS-OXMSG 2.2.1: root storage CLSID {00020D0B-0000-0000-C000-000000000046}. */
 export const MSG_ROOT_CLSID = '00020D0B-0000-0000-C000-000000000046';
@@ -18,8 +19,8 @@ export const GUID_STREAM = '__substg1.0_00020102';
 export const ENTRY_STREAM = '__substg1.0_00030102';
 export const STRING_STREAM = '__substg1.0_00040102';
 /** MS-OXMSG 2.2.1, 2.2.2: at most 2048 recipient and attachment storages. */
-export const MAX_RECIPIENTS = 2048;
-export const MAX_ATTACHMENTS = 2048;
+export const MAX_RECIPIENTS = MESSAGE_LIMITS.recipients;
+export const MAX_ATTACHMENTS = MESSAGE_LIMITS.attachments;
 /** MS-CFB 2.6.1: names hold at most 31 UTF-16 code units plus the terminating NUL. */
 export const MAX_CFB_NAME = 31;
 
@@ -117,13 +118,16 @@ export function encodeFixed(type: number, value: unknown, dv: DataView, off: num
 const UTF16LE = new TextDecoder('utf-16le');
 
 /**
- * UTF-16LE decode, dropping trailing NULs (some writers store the terminator; MS-OXMSG 2.1.3 says
- * they should not). TextDecoder is fast but turns unpaired surrogates into U+FFFD; when its result
+ * UTF-16LE decode. `nuls` says which trailing NULs are terminators to drop: `'all'` (some writers
+ * store the terminator, or several; MS-OXMSG 2.1.3 says they should not) or `'one'` (one stored
+ * terminator at most: a multi-valued string value, whose terminator MS-OXMSG 2.1.4.2.2 stores, or a
+ * stream whose Size in the property entry is its length + 2). TextDecoder is fast but turns unpaired surrogates into U+FFFD; when its result
  * holds a U+FFFD the code units are converted one by one instead, so every value survives a round trip.
  */
-export function utf16le(b: Uint8Array): string {
+export function utf16le(b: Uint8Array, nuls: 'all' | 'one' = 'all'): string {
   let n = b.length & ~1;
-  while (n >= 2 && b[n - 1] === 0 && b[n - 2] === 0) n -= 2;
+  if (nuls === 'one') { if (n >= 2 && b[n - 1] === 0 && b[n - 2] === 0) n -= 2; }
+  else while (n >= 2 && b[n - 1] === 0 && b[n - 2] === 0) n -= 2;
   const fast = UTF16LE.decode(b.subarray(0, n));
   if (fast.indexOf('\uFFFD') < 0) return fast;
   const parts: string[] = [];

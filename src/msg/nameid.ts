@@ -4,6 +4,7 @@
  * shared by recipients, attachments and embedded messages (MS-OXMSG 2.2.3, 2.2.2.1).
  */
 import { Diagnostics } from '../errors.js';
+import { trimEndWhere } from '../trim.js';
 import { type NamedId, PS_MAPI, PS_PUBLIC_STRINGS, namedKey, normalizeNamed } from '../mapi/named.js';
 import { crc32Rtf } from './crc.js';
 import { ENTRY_STREAM, GUID_STREAM, NAMEID_STORAGE, STRING_STREAM, guidFromBytes, guidToBytes, toUtf16le } from './layout.js';
@@ -71,7 +72,7 @@ export function readNameMap(s: NameIdStreams, diag: Diagnostics): Map<number, Na
       }
       let name = '';
       for (let i = 0; i < len; i += 2) name += String.fromCharCode(sdv.getUint16(nameOrOffset + 4 + i, true));
-      named = { guid, name: name.replace(/\0+$/, '') };
+      named = { guid, name: trimEndWhere(name, (c) => c === 0) };
     }
     if (out.has(propIndex)) {
       diag.report('MSG_NAMEID_MALFORMED', `entry ${off / 8}: property index ${propIndex} is mapped twice`, at);

@@ -403,7 +403,10 @@ function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: numb
   if (!data) return undefined;
   if (!mv) {
     switch (base) {
-      case PT_UNICODE: return utf16le(data);
+      // MS-OXMSG 2.4.2.2: Size counts a terminator. With Size = stream length + 2 at most one
+      // trailing NUL is a stored terminator (some writers store it anyway, and ours does when the
+      // value itself ends in U+0000); the rest belong to the value (issue 12: they were lost).
+      case PT_UNICODE: return utf16le(data, e.dv.getUint32(e.at, true) === data.length + 2 ? 'one' : 'all');
       case PT_STRING8: return decodeString8(ctx, data, cp, fallbackCp, spath);
       case PT_CLSID:
         if (data.length < 16) {
@@ -452,7 +455,7 @@ function readValue(ctx: Ctx, storage: CfbEntry, e: Entry, type: number, cp: numb
     }
     const v = readStream(ctx, ve);
     if (!v) return undefined;
-    out.push(base === PT_UNICODE ? utf16le(v) : base === PT_STRING8 ? decodeString8(ctx, v, cp, fallbackCp, vpath) : v);
+    out.push(base === PT_UNICODE ? utf16le(v, 'one') : base === PT_STRING8 ? decodeString8(ctx, v, cp, fallbackCp, vpath) : v);
   }
   return out;
 }

@@ -8,6 +8,8 @@
  * - Multi-valued properties (MS-OXMSG 2.1.4), recipient and attachment storages numbered in
  *   upper-case hex (2.2.1, 2.2.2), embedded messages under `__substg1.0_3701000D` with a 24-byte
  *   header and no name map of their own (2.2.2.1), and the one top-level name map (2.2.3).
+ * - PidTagAttachMethod defaults to 5 (afEmbeddedMessage) for an embedded message and 6 (afStorage)
+ *   for a storage object (MS-OXCMSG 2.2.2.9).
  * - PidTagMessageFlags defaults to mfRead (1); mfUnsent is never added (imported mail must not
  *   open as a draft).
  *
@@ -216,7 +218,10 @@ function writeVariable(ctx: Ctx, prefix: string, tag: number, type: number, valu
   const put = (name: string, data: Uint8Array) => ctx.streams.push({ path: join(prefix, name), data });
   if (!(type & MV_FLAG)) {
     if (base === PT_UNICODE) {
-      const data = toUtf16le(String(value));
+      const s = String(value);
+      // No terminator in the stream (MS-OXMSG 2.1.3), except after a value ending in U+0000:
+      // then one is stored, so that the reader tells the value's NULs from a terminator.
+      const data = toUtf16le(s.endsWith('\0') ? s + '\0' : s);
       put(substgName(tag), data);
       return data.length + 2; // MS-OXMSG 2.4.2.2: Size counts the terminator
     }

@@ -6,12 +6,16 @@
  */
 import { decodeWords } from '../mime/index.js';
 
-const SPACED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?]*[ \t][^?]*)\?=/g;
+// Any encoded-word shape; the callback repairs those with spaces. (`[^?]*[ \t][^?]*` in the
+// pattern itself was cubic on a long run of spaces after `=?cs?q?`; issue 12.)
+const WORD_SHAPE = /=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=/g;
 
 /** RFC 2047-decode `text`, also accepting encoded-words that contain spaces. */
 export function decodeHeaderText(text: string): string {
   if (text.indexOf('=?') < 0) return text;
-  const repaired = text.replace(SPACED_WORD, (_m, cs: string, enc: string, body: string) =>
-    `=?${cs}?${enc}?${enc.toLowerCase() === 'q' ? body.replace(/[ \t]/g, '_') : body.replace(/[ \t]/g, '')}?=`);
+  const repaired = text.replace(WORD_SHAPE, (m: string, cs: string, enc: string, body: string) => {
+    if (body.indexOf(' ') < 0 && body.indexOf('\t') < 0) return m;
+    return `=?${cs}?${enc}?${enc.toLowerCase() === 'q' ? body.replace(/[ \t]/g, '_') : body.replace(/[ \t]/g, '')}?=`;
+  });
   return decodeWords(repaired);
 }

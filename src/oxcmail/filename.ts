@@ -2,6 +2,8 @@
  * Attachment file names (MS-OXCMAIL 2.2.3.4.1.1): sanitising, splitting into base and extension,
  * and the 8.3 short name for PidTagAttachFilename. Hand-written: a few string rules.
  */
+import { isWhitespaceOrDot, trimEndWhere, trimStartWhere, trimWhere } from '../trim.js';
+
 
 /** The file-name properties of one attachment. */
 export interface AttachmentNames {
@@ -19,14 +21,15 @@ export interface AttachmentNames {
  */
 export function sanitizeFilename(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return name.replace(/[\x00-\x1f\x7f"/:<>|\\*?]/g, '').replace(/^[\s.]+|[\s.]+$/g, '');
+  const cleaned = name.replace(/[\x00-\x1f\x7f"/:<>|\\*?]/g, '');
+  return trimWhere(cleaned, isWhitespaceOrDot);
 }
 
 /** Split `report.final.PDF` into `report.final` and `PDF`; names without a dot have no extension. */
 export function splitExtension(name: string): { base: string; ext: string } {
   const i = name.lastIndexOf('.');
   if (i <= 0 || i === name.length - 1) return { base: name, ext: '' };
-  return { base: name.slice(0, i).replace(/[\s.]+$/g, ''), ext: name.slice(i + 1).replace(/^[\s.]+/g, '') };
+  return { base: trimEndWhere(name.slice(0, i), isWhitespaceOrDot), ext: trimStartWhere(name.slice(i + 1), isWhitespaceOrDot) };
 }
 
 const SHORT_OK = /^[A-Za-z0-9!#$%&'()@^_`{}~-]+$/;

@@ -21,6 +21,7 @@ import {
   PidTagTransportMessageHeaders, PT_MV_UNICODE, PT_UNICODE, RecipientType, internetHeader, type NamedId, PSETID_Common,
   PidTagExpiryTime, PidTagReplyTime, PidTagAutoResponseSuppress,
 } from '../mapi/index.js';
+import { MESSAGE_LIMITS } from '../mapi/message.js';
 import { type AddressGroupTags, type MapiAddress, addRecipient, parseMapiAddresses, setAddressGroup } from './address.js';
 import { languageToLcid } from './codepage.js';
 import { decodeHeaderText } from './decode.js';
@@ -178,6 +179,11 @@ export function promoteHeaders(e: MimeEntity, m: MessageObject, diag: Diagnostic
   const display: Record<number, string[]> = { [RecipientType.To]: [], [RecipientType.Cc]: [], [RecipientType.Bcc]: [] };
   for (const [lname, type] of [['to', RecipientType.To], ['cc', RecipientType.Cc], ['bcc', RecipientType.Bcc]] as const) {
     for (const a of addresses(e, lname)) {
+      if (m.recipients.length >= MESSAGE_LIMITS.recipients) {
+        // MS-OXMSG 2.2.1: a .msg holds at most 2048 recipient rows; the rest would be unwritable.
+        diag.report('LIMIT_EXCEEDED', `more than ${MESSAGE_LIMITS.recipients} recipients; the rest are not in the recipient table`, where);
+        break;
+      }
       addRecipient(m, type, a);
       display[type]!.push(a.displayName);
     }

@@ -14,6 +14,7 @@ import {
   PidTagAttachNumber, PidTagAttachSize, PidTagAttachTag, PidTagAttachmentHidden, PidTagCreationTime,
   PidTagDisplayName, PidTagHasAttachments, PidTagLastModificationTime, PidTagMessageFlags, PidTagObjectType,
   PidTagRenderingPosition, PidTagSubject, PidTagTextAttachmentCharset, PT_UNICODE,
+  MESSAGE_LIMITS,
 } from '../mapi/index.js';
 import { type BodySelection, contentId, promoteBody } from './body.js';
 import { decodeHeaderText } from './decode.js';
@@ -24,7 +25,7 @@ import { promoteHeaders } from './promoteHeaders.js';
 export const ATTACH_TAG_MIME = Uint8Array.from([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x14, 0x03, 0x0a, 0x04]);
 
 /** Default limit on nested message/rfc822 attachments. */
-export const DEFAULT_MAX_EMBED_DEPTH = 16;
+export const DEFAULT_MAX_EMBED_DEPTH = MESSAGE_LIMITS.embeddingDepth;
 
 /** Options for {@link mimeToMessage}. */
 export interface MimeToMessageOptions {
@@ -86,6 +87,7 @@ function rawName(e: MimeEntity): string | undefined {
 export function promoteAttachments(e: MimeEntity, m: MessageObject, sel: BodySelection, diag: Diagnostics, depth = 0, opts: PromoteAttachmentsOptions = {}): void {
   const maxDepth = opts.maxEmbedDepth ?? DEFAULT_MAX_EMBED_DEPTH;
   const html = htmlText(sel);
+  let tooMany = false;
   const visit = (x: MimeEntity, parent: MimeEntity | undefined, level: number): void => {
     if (level > 128) return; // the parser's own depth limit is lower; never recurse without bound
     const isMulti = x.contentType.value.startsWith('multipart/') && x.children.length > 0;
@@ -94,6 +96,12 @@ export function promoteAttachments(e: MimeEntity, m: MessageObject, sel: BodySel
       return;
     }
     if (sel.bodyEntities.has(x)) return;
+    if (m.attachments.length >= MESSAGE_LIMITS.attachments) {
+      // MS-OXMSG 2.2.2: a .msg holds at most 2048 attachments; more would be unwritable.
+      if (!tooMany) diag.report('LIMIT_EXCEEDED', `more than ${MESSAGE_LIMITS.attachments} attachments; the rest are dropped`, { partPath: x.path });
+      tooMany = true;
+      return;
+    }
     const att = new Attachment();
     const p = att.properties;
     p.set(PidTagAttachNumber, m.attachments.length);

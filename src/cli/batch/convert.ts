@@ -93,7 +93,8 @@ export function failure(id: number, e: unknown): BatchOutcome {
 }
 
 function oneLine(s: string): string {
-  const t = s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  // each line trimmed, joined by one space (`/\s*[\r\n]+\s*/g` was quadratic on long runs of spaces)
+  const t = s.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l.length > 0).join(' ');
   return t.length > 300 ? `${t.slice(0, 297)}...` : t;
 }
 

@@ -18,10 +18,12 @@ import { type Printer, jsonReplacer } from '../output.js';
 import type { InputValues, KeyValues, TrustValues } from '../options.js';
 import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
 import { openOptionsFrom } from './verify.js';
+import { isWhitespaceOrDot, trimWhere } from '../../trim.js';
 
 /** A file name safe on every file system: no separators, control characters or reserved characters. */
 export function safeFilename(name: string, fallback: string): string {
-  const cleaned = name.replace(/[\u0000-\u001f\u007f"*/:<>?\\|]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '').slice(0, 200);
+  const replaced = name.replace(/[\u0000-\u001f\u007f"*/:<>?\\|]/g, '_');
+  const cleaned = trimWhere(replaced, isWhitespaceOrDot).slice(0, 200);
   return cleaned || fallback;
 }
 
