@@ -11,6 +11,7 @@ import { dnToString, emailsOf, matchesIssuerSerial, matchesSki, subjectOf } from
 import { type BerLimits, guard, octetsOf } from './der.js';
 import { OID, oidName } from './oids.js';
 import { readContentInfo, readEnveloped, readSignedData } from './structure.js';
+import { parseCipher } from './symmetric.js';
 
 /** How a signer or recipient is identified (RFC 5652 5.3 SignerIdentifier, 6.2.1 RecipientIdentifier). */
 export type CmsIdentifier =
@@ -56,6 +57,8 @@ export interface CmsInfo {
     authenticated: boolean;
     recipients: RecipientSummary[];
     contentEncryptionAlgorithm: string;
+    /** RC2: the effective key size in bits (RFC 3370 5.2). */
+    contentEncryptionKeyBits?: number;
     encryptedContentType: string;
   };
   /** The encapsulated content of SignedData when present (not detached), or the data of `data`. */
@@ -166,6 +169,12 @@ function inspectImpl(der: Uint8Array, limits: BerLimits): CmsInfo {
       contentEncryptionAlgorithm: oidName(env.algorithm.algorithmId),
       encryptedContentType: oidName(env.contentType),
     };
+    if (env.algorithm.algorithmId === OID.rc2CBC) {
+      // RFC 3370 5.2: RC2's effective key size is a parameter (40 bits in much old mail); name it.
+      try {
+        info.envelopedData.contentEncryptionKeyBits = parseCipher(env.algorithm.algorithmId, env.algorithm.algorithmParams, 'EnvelopedData.contentEncryptionAlgorithm').rc2Bits;
+      } catch { /* reported when decrypting */ }
+    }
   } else if (ci.contentType === OID.data) {
     info.encapsulatedContent = octetsOf(ci.content);
   }

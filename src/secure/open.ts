@@ -202,6 +202,7 @@ export async function openMessage(input: Uint8Array | MessageObject, opts: OpenO
         const layer: Layer = { kind: info.contentType === 'enveloped-data' ? 'enveloped' : 'auth-enveloped', mediaType: c.mediaType, params: c.params, cms: info, decrypted: false };
         const amb = ambiguitiesOf(current, false);
         if (amb.length) layer.ambiguities = amb;
+        if (info.envelopedData?.contentEncryptionKeyBits) layer.cipherKeyBits = info.envelopedData.contentEncryptionKeyBits;
         layers.push(layer);
         const keys = opts.recipients ?? [];
         if (keys.length === 0) { layer.error = { code: 'CMS_NO_RECIPIENT', message: 'encrypted: no decryption key was given' }; complete = false; break; }

@@ -160,7 +160,7 @@ const WEAK_CIPHER = /^(DES-CBC|DES-EDE3-CBC|RC2-CBC)$/;
 function layerReasons(l: Layer, i: number): Reason[] {
   const out: Reason[] = [...(l.ambiguities ?? []).map((m) => ({ code: 'AMBIGUOUS_STRUCTURE', severity: 'invalid' as const, message: `layer ${i + 1}: ${m}` }))];
   const cipher = l.cms?.envelopedData?.contentEncryptionAlgorithm;
-  if (cipher && WEAK_CIPHER.test(cipher)) out.push({ code: 'WEAK_ENCRYPTION', severity: 'note', message: `layer ${i + 1}: encrypted with ${cipher}${l.cipherKeyBits ? ` (${l.cipherKeyBits}-bit key)` : ''}, a weak cipher` });
+  if (cipher && WEAK_CIPHER.test(cipher)) out.push({ code: 'WEAK_ENCRYPTION', severity: 'note', message: `layer ${i + 1}: encrypted with ${cipher}${l.cipherKeyBits ? ` with a ${l.cipherKeyBits}-bit key` : ''}, a weak cipher (read old mail with it; never send with it)` });
   if (l.eContentType && l.eContentType !== 'data') {
     out.push({ code: 'CONTENT_NOT_MAIL', severity: 'cannot-check', message: `layer ${i + 1}: the signed content is ${l.eContentType}, not a MIME message; not shown as mail` });
   }

@@ -140,3 +140,15 @@ test('a certificate CN holding terminal escape sequences cannot repaint the scre
     assert.match(r.stdout, /\\x1b\[2J/, `${c[0]} shows the escape as text`);
   }
 });
+
+test('weak content encryption is named in the verdict: RC2 with its key size, 3DES (OpenSSL-made messages)', () => {
+  for (const [flag, want] of [['-rc2-40', /RC2-CBC with a 40-bit key/], ['-des3', /DES-EDE3-CBC/]] as const) {
+    const der = cms(['-encrypt', flag, '-provider', 'legacy', '-provider', 'default', '-outform', 'DER', alice.cert], INNER);
+    const f = save(`weak${flag}.p7m`, der);
+    const r = runCli(['verify', f, '--json', '--key', alice.key, '--cert', alice.cert]);
+    const j = JSON.parse(r.stdout) as { reasons: { code: string; message: string }[] };
+    const weak = j.reasons.find((x) => x.code === 'WEAK_ENCRYPTION');
+    assert.ok(weak, `${flag}: ${r.stdout.slice(0, 400)}`);
+    assert.match(weak.message, want);
+  }
+});
