@@ -8,6 +8,29 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
+/**
+ * iconv-lite (code pages for old charsets and PT_STRING8, ~550 kB of tables) is loaded on first use
+ * with Node's own require from node_modules instead of being compiled into every start-up: a
+ * small stand-in module forwards the three functions the library calls.
+ */
+const lazyIconv = {
+  name: 'lazy-iconv',
+  setup(b) {
+    b.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: 'iconv-lite', namespace: 'lazy-iconv' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-iconv' }, () => ({
+      loader: 'js',
+      contents: `import { createRequire } from 'node:module';
+let lib;
+const load = () => (lib ??= createRequire(import.meta.url)('iconv-lite'));
+export default {
+  decode: (...a) => load().decode(...a),
+  encode: (...a) => load().encode(...a),
+  encodingExists: (...a) => load().encodingExists(...a),
+};`,
+    }));
+  },
+};
+
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const outdir = join(root, 'dist', 'cli');
 rmSync(outdir, { recursive: true, force: true });
@@ -27,5 +50,6 @@ await build({
   // Chunks beside the entries: pool.ts finds the worker as new URL('./worker.js', import.meta.url).
   chunkNames: '[name]-[hash]',
   banner: { js: "import { createRequire as __smimeBridgeRequire } from 'node:module'; const require = __smimeBridgeRequire(import.meta.url);" },
+  plugins: [lazyIconv],
   logLevel: 'warning',
 });
