@@ -51,13 +51,16 @@ async function cbcDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, da
     // a cipher this OpenSSL build does not offer (single DES lives in the legacy provider)
     return portablePlatform.cbcDecrypt(cipher, key, iv, data);
   }
-  try {
-    const a = d.update(buf(data));
-    const b = d.final();
-    return u8(b.length ? Buffer.concat([a, b]) : a);
-  } catch {
-    return null; // bad padding
-  }
+  // Padding removed here (RFC 5652 6.3, the checks OpenSSL's EVP makes): with auto padding,
+  // final() returns the last block separately and joining it copied the whole content once more.
+  d.setAutoPadding(false);
+  const out = d.update(buf(data));
+  d.final();
+  const bs = cipher === 'AES' ? 16 : 8;
+  const pad = out[out.length - 1]!;
+  if (pad === 0 || pad > bs) return null;
+  for (let i = out.length - pad; i < out.length; i++) if (out[i] !== pad) return null;
+  return u8(out).subarray(0, out.length - pad);
 }
 
 async function gcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array, tag: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
@@ -87,8 +90,9 @@ const own = (b: Buffer): Uint8Array => (b.length < POOLED ? new Uint8Array(b) : 
  * 62 and 63: inputs with either byte take the portable path, so both give the same bytes.
  */
 function mimeBase64Decode(bytes: Uint8Array): Uint8Array {
-  if (bytes.length > MAX_NATIVE || bytes.indexOf(0x2d) >= 0 || bytes.indexOf(0x5f) >= 0) return portableMimeBase64Decode(bytes);
-  return own(Buffer.from(buf(bytes).toString('latin1'), 'base64'));
+  const b = buf(bytes); // Buffer's indexOf is memchr; TypedArray's is a byte loop
+  if (bytes.length > MAX_NATIVE || b.indexOf(0x2d) >= 0 || b.indexOf(0x5f) >= 0) return portableMimeBase64Decode(bytes);
+  return own(Buffer.from(b.toString('latin1'), 'base64'));
 }
 
 /**
