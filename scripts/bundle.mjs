@@ -5,7 +5,7 @@
 // `npm run build` and `prepack`. Node built-ins stay external; CommonJS dependencies get a
 // `require` made by createRequire.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -32,7 +32,9 @@ export default {
 };
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const outdir = join(root, 'dist', 'cli');
+const target = join(root, 'dist', 'cli');
+// Built beside and swapped in, so a command started meanwhile finds a whole bundle or none.
+const outdir = `${target}.new`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -53,3 +55,5 @@ await build({
   plugins: [lazyIconv],
   logLevel: 'warning',
 });
+rmSync(target, { recursive: true, force: true });
+renameSync(outdir, target);
