@@ -3,7 +3,7 @@
  * decryptEnvelopedData (in a dedicated child, reading the file and keys included), and our CLI as a
  * whole process when this build has such a command.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import type { BenchKeys, Generated } from './inputs.js';
 import { join } from 'node:path';
 import { CLI, runChild, runProcess } from './proc.js';
@@ -52,6 +52,7 @@ export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number
   const cliRss: number[] = [];
   const expectBytes = statSync(g.content).size;
   const cliOut = join(OUT_DIR, 'large', 'decrypted.eml');
+  mkdirSync(join(OUT_DIR, 'large'), { recursive: true });
   // Pre-flight: a contender that fails is reported as failed (with its error), not timed.
   let oursError: string | undefined;
   try { runChild('decrypt', { input: g.eml, cert: keys.cert, key: keys.key, expectBytes }); } catch (e) { oursError = (e as Error).message; }
