@@ -3,7 +3,7 @@
  * decryptEnvelopedData (in a dedicated child, reading the file and keys included), and our CLI as a
  * whole process when this build has such a command.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import type { BenchKeys, Generated } from './inputs.js';
 import { join } from 'node:path';
 import { CLI, runChild, runProcess } from './proc.js';
@@ -52,6 +52,7 @@ export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number
   const cliRss: number[] = [];
   const expectBytes = statSync(g.content).size;
   const cliOut = join(OUT_DIR, 'large', 'decrypted.eml');
+  mkdirSync(join(OUT_DIR, 'large'), { recursive: true });
   // Pre-flight: a contender that fails is reported as failed (with its error), not timed.
   let oursError: string | undefined;
   try { runChild('decrypt', { input: g.eml, cert: keys.cert, key: keys.key, expectBytes }); } catch (e) { oursError = (e as Error).message; }
@@ -72,7 +73,7 @@ export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number
     ours: { label: 'parseMime+decryptEnvelopedData (child)', samples: s.get('ours') ?? [] },
     peer: { label: 'openssl cms -decrypt (whole process)', samples: s.get('peer')! },
     kind: 'within',
-    target: target ? 1.5 : undefined,
+    target: target ? 0.8 : undefined, // issue 14 (issue 6 had 1.5)
     extraMet: oursError ? false : undefined,
     note: oursError ? `FAILED: ${oursError}` : `peak RSS ours ${Math.max(...rss).toFixed(0)} MiB`,
   }];
@@ -82,6 +83,7 @@ export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number
       ours: { label: 'smime-bridge decrypt -o OUT.eml (whole process)', samples: s.get('cli') ?? [] },
       peer: { label: 'openssl cms -decrypt (whole process)', samples: s.get('peer')! },
       kind: 'within',
+      target: target ? 1.2 : undefined, // issue 14
       note: cliError ? `FAILED: ${cliError}` : `peak RSS ours ${Math.max(...cliRss).toFixed(0)} MiB; ours also writes the decrypted .eml`,
     });
   }

@@ -109,7 +109,7 @@ export async function benchMsgToEml(paths: string[], rounds: number, log: (s: st
     {
       bench: '.msg → .eml, batch (whole processes)', input,
       ours: { label: batchArgs ? 'smime-bridge convert (1 process)' : `smime-bridge convert (${batch.files.length} processes)`, samples: s.get('cli')! },
-      peer: { label: 'msgconvert (1 process)', samples: s.get('peer')! }, kind: 'faster', target: 20,
+      peer: { label: 'msgconvert (1 process)', samples: s.get('peer')! }, kind: 'faster', target: 25, // issue 14 (issue 6 had 20)
       note: batchArgs ? '' : 'no batch mode in this build: includes one Node start-up per file',
     },
     {

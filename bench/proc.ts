@@ -13,6 +13,8 @@ import { nowMs } from './stats.js';
 /** A whole process run: wall time, peak RSS (when /usr/bin/time exists), exit status. */
 export interface ProcResult {
   ms: number;
+  /** User + system CPU time of the process in ms (GNU time, 10 ms resolution); NaN without it. */
+  cpuMs: number;
   maxRssMB: number;
   status: number | null;
   stderr: string;
@@ -26,16 +28,19 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 export function runProcess(cmd: string, args: string[], opts: { cwd?: string } = {}): ProcResult {
   const rssFile = join(tmp, 'rss');
   const haveTime = existsSync(TIME);
-  const [c, a] = haveTime ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [c, a] = haveTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const t0 = nowMs();
   const r = spawnSync(c, a, { cwd: opts.cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   const ms = nowMs() - t0;
   let maxRssMB = Number.NaN;
+  let cpuMs = Number.NaN;
   if (haveTime) {
     const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-    maxRssMB = parseInt(lines[lines.length - 1]!, 10) / 1024;
+    const [rss, user, sys] = lines[lines.length - 1]!.split(' ');
+    maxRssMB = parseInt(rss!, 10) / 1024;
+    cpuMs = (parseFloat(user!) + parseFloat(sys!)) * 1000;
   }
-  return { ms, maxRssMB, status: r.status, stderr: r.stderr?.toString('utf8') ?? String(r.error) };
+  return { ms, cpuMs, maxRssMB, status: r.status, stderr: r.stderr?.toString('utf8') ?? String(r.error) };
 }
 
 /** The compiled child script. */
@@ -55,8 +60,8 @@ export function runChild(task: string, args: Record<string, unknown>): ChildResu
   return res;
 }
 
-/** The smime-bridge CLI entry (compiled). */
-export const CLI = resolve('dist/src/cli/main.js');
+/** The smime-bridge command as installed (dist/src/cli/bin.js, which runs the bundle dist/cli/). */
+export const CLI = resolve('dist/src/cli/bin.js');
 
 /** `smime-bridge help` text, to see which subcommands exist in this build. */
 export function cliHelp(): string {

@@ -7,7 +7,7 @@ import { fmtMs, median } from './stats.js';
  * How a row's ratio reads: `faster` = peer median / our median (higher is better, target is a
  * minimum); `within` = our median / reference median (lower is better, target is a maximum).
  */
-export type RatioKind = 'faster' | 'within';
+export type RatioKind = 'faster' | 'within' | 'over' | 'max';
 
 /** One line of the results table. */
 export interface Row {
@@ -20,6 +20,8 @@ export interface Row {
   kind: RatioKind;
   /** Target ratio (minimum for `faster`, maximum for `within`); absent for information rows. */
   target?: number;
+  /** Unit of the samples (default ms). */
+  unit?: 'ms' | 'ms CPU' | 'kB' | 'ms/message';
   /** Extra facts: memory, notes. */
   note?: string;
   /** A second condition that must hold for the target to be met (e.g. peak memory). */
@@ -30,6 +32,8 @@ export interface Row {
 export function ratioOf(r: Row): number {
   const o = median(r.ours.samples);
   const p = median(r.peer.samples);
+  if (r.kind === 'over') return o - p;
+  if (r.kind === 'max') return o;
   return r.kind === 'faster' ? p / o : o / p;
 }
 
@@ -44,14 +48,19 @@ export function metOf(r: Row): boolean | undefined {
 function ratioText(r: Row): string {
   const x = ratioOf(r);
   if (!Number.isFinite(x)) return 'failed';
+  if (r.kind === 'over') return `${x >= 0 ? '+' : ''}${x.toFixed(0)} ${r.unit ?? 'ms'} over the reference`;
+  if (r.kind === 'max') return `${x.toFixed(1)} ${r.unit ?? 'ms'}`;
   return r.kind === 'faster' ? `${x.toFixed(2)}x faster` : `${x.toFixed(2)}x the reference`;
 }
 
 function targetText(r: Row): string {
   if (r.target === undefined) return '(info)';
+  if (r.kind === 'over') return `≤ +${r.target} ${r.unit ?? 'ms'}`;
+  if (r.kind === 'max') return `≤ ${r.target} ${r.unit ?? 'ms'}`;
   return r.kind === 'faster' ? `≥ ${r.target}x faster` : `≤ ${r.target}x`;
 }
 
+const val = (r: Row, xs: number[]) => (!r.unit || r.unit === 'ms' ? fmtMs(median(xs)) : `${median(xs).toFixed(r.unit === 'ms/message' ? 3 : r.unit === 'kB' ? 1 : 0)} ${r.unit}`);
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 /** The Markdown table of `rows`. */
@@ -62,7 +71,7 @@ export function table(rows: readonly Row[]): string {
   ];
   for (const r of rows) {
     const met = metOf(r);
-    out.push(`| ${esc(r.bench)} | ${esc(r.input)} | ${esc(r.ours.label)}: ${fmtMs(median(r.ours.samples))} | ${esc(r.peer.label)}: ${fmtMs(median(r.peer.samples))} | ${ratioText(r)} | ${targetText(r)} | ${met === undefined ? '–' : met ? 'yes' : '**no**'} | ${esc(r.note ?? '')} |`);
+    out.push(`| ${esc(r.bench)} | ${esc(r.input)} | ${esc(r.ours.label)}: ${val(r, r.ours.samples)} | ${r.peer.samples.length ? `${esc(r.peer.label)}: ${val(r, r.peer.samples)}` : esc(r.peer.label)} | ${ratioText(r)} | ${targetText(r)} | ${met === undefined ? '–' : met ? 'yes' : '**no**'} | ${esc(r.note ?? '')} |`);
   }
   return out.join('\n');
 }

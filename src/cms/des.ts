@@ -34,7 +34,7 @@ const S = [
 ];
 
 /** SP[i][x]: S-box i applied to 6-bit x, placed in its nibble and permuted by P. */
-const SP: Uint32Array[] = S.map((box, i) => {
+const spTables = (): Uint32Array[] => S.map((box, i) => {
   const t = new Uint32Array(64);
   for (let x = 0; x < 64; x++) {
     const row = ((x >> 4) & 2) | (x & 1);
@@ -88,11 +88,11 @@ function permute64(hi: number, lo: number, table: number[]): [number, number] {
   return [oh >>> 0, ol >>> 0];
 }
 
-const FP: number[] = (() => {
+function finalPermutation(): number[] {
   const fp = new Array<number>(64);
   for (let i = 0; i < 64; i++) fp[IP[i]! - 1] = i + 1;
   return fp;
-})();
+}
 
 /**
  * A 64-bit permutation as 8 byte-indexed lookup tables: out = OR of table[i][byte i]. Built once
@@ -113,8 +113,12 @@ function byteTables(table: number[]): Uint32Array[] {
   }
   return out;
 }
-const IP_T = byteTables(IP);
-const FP_T = byteTables(FP);
+/** The lookup tables, built on first use (not at import: most commands never run DES). */
+interface Tables { sp: Uint32Array[]; ip: Uint32Array[]; fp: Uint32Array[] }
+let tables: Tables | undefined;
+function desTables(): Tables {
+  return (tables ??= { sp: spTables(), ip: byteTables(IP), fp: byteTables(finalPermutation()) });
+}
 
 function permuteFast(hi: number, lo: number, t: Uint32Array[]): [number, number] {
   let oh = 0;
@@ -128,8 +132,9 @@ function permuteFast(hi: number, lo: number, t: Uint32Array[]): [number, number]
 }
 
 /** One DES block operation with the given (already ordered) round keys. */
-function desBlock(hi: number, lo: number, ks: Uint8Array[]): [number, number] {
-  let [l, r] = permuteFast(hi, lo, IP_T);
+function desBlock(hi: number, lo: number, ks: Uint8Array[], t: Tables): [number, number] {
+  let [l, r] = permuteFast(hi, lo, t.ip);
+  const SP = t.sp;
   const s0 = SP[0]!, s1 = SP[1]!, s2 = SP[2]!, s3 = SP[3]!, s4 = SP[4]!, s5 = SP[5]!, s6 = SP[6]!, s7 = SP[7]!;
   for (let round = 0; round < 16; round++) {
     const k = ks[round]!;
@@ -147,13 +152,14 @@ function desBlock(hi: number, lo: number, ks: Uint8Array[]): [number, number] {
     r = (l ^ f) >>> 0;
     l = nl;
   }
-  return permuteFast(r, l, FP_T);
+  return permuteFast(r, l, t.fp);
 }
 
 /** A keyed DES-EDE3 (or single DES) block cipher. */
 export class TripleDes {
   private readonly enc: Uint8Array[][];
   private readonly dec: Uint8Array[][];
+  private readonly t = desTables();
 
   /** `key` is 24 bytes (K1‖K2‖K3), 16 bytes (K3 = K1) or 8 bytes (single DES). */
   constructor(key: Uint8Array) {
@@ -173,7 +179,7 @@ export class TripleDes {
   }
 
   private run(hi: number, lo: number, seq: Uint8Array[][]): [number, number] {
-    for (const ks of seq) [hi, lo] = desBlock(hi, lo, ks);
+    for (const ks of seq) [hi, lo] = desBlock(hi, lo, ks, this.t);
     return [hi, lo];
   }
 

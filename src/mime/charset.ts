@@ -5,7 +5,7 @@
  * to iconv-lite (pure JavaScript, browser-safe) for the rest (UTF-7, old code pages). An unknown
  * charset decodes as latin1; it is the caller's job to warn (`MIME_CHARSET_UNKNOWN`).
  */
-import iconv from 'iconv-lite';
+import { codePages } from './codepages.js';
 import { isAscii, latin1 } from './bytes.js';
 
 const decoders = new Map<string, TextDecoder | null>();
@@ -21,7 +21,8 @@ const PLATFORM_1252_OK = (() => {
 
 function decodeWindows1252(bytes: Uint8Array): string {
   if (PLATFORM_1252_OK) return new TextDecoder('windows-1252').decode(bytes);
-  return iconv.decode(bytes as never, 'windows-1252');
+  const cp = codePages();
+  return cp ? cp.decode(bytes, 'windows-1252') : latin1(bytes);
 }
 
 /** Normalise a charset label: trim, unquote, lower-case, drop an RFC 2231 `*language` suffix. */
@@ -49,7 +50,7 @@ function textDecoder(label: string): TextDecoder | null {
 
 function iconvKnows(label: string): boolean {
   try {
-    return iconv.encodingExists(label);
+    return codePages()?.encodingExists(label) ?? false;
   } catch {
     return false;
   }
@@ -92,7 +93,7 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string {
   }
   if (iconvKnows(label)) {
     try {
-      return iconv.decode(bytes as never, label);
+      return codePages()!.decode(bytes, label);
     } catch {
       /* fall through to latin1 */
     }

@@ -19,6 +19,7 @@ export {
   base64DecodedLength,
   isKnownTransferEncoding,
 } from './encoding.js';
+export { loadCodePages } from './codepages.js';
 export { parseAddressList, formatMailbox, formatGroup, type Mailbox } from './address.js';
 export { parseDate, formatDate } from './date.js';
 export { foldHeader, encodeWords, formatPhrase, isEncodedWord, isStructuredField, formatHeaderValue, buildEntity, buildMultipart, concatBytes } from './write.js';

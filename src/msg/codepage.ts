@@ -6,7 +6,7 @@
  * JavaScript) covers the DOS/OEM ones it lacks. A small table maps code page numbers to labels
  * (MS-OXCMAIL code page / charset correspondence as published for Windows).
  */
-import iconv from 'iconv-lite';
+import { codePages } from '../mime/codepages.js';
 
 const LABELS: Record<number, string> = {
   437: 'cp437', 708: 'iso-8859-6', 720: 'cp720', 737: 'cp737', 775: 'cp775', 850: 'cp850', 852: 'cp852',
@@ -63,7 +63,8 @@ export function decodeCodepage(bytes: Uint8Array, cp: number): string | undefine
   if (label === 'utf-8') return decoderFor('utf-8')!.decode(bytes);
   const iconvLabel = label === 'us-ascii' ? 'windows-1252' : label === 'x-mac-cyrillic' ? 'maccyrillic' : label;
   try {
-    if (iconv.encodingExists(iconvLabel)) return iconv.decode(bytes as never, iconvLabel);
+    const pages = codePages();
+    if (pages?.encodingExists(iconvLabel)) return pages.decode(bytes, iconvLabel);
   } catch {
     /* fall through */
   }

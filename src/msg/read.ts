@@ -12,7 +12,7 @@
  * entry or property is a {@link Diagnostic} in lenient mode and an error in strict mode; damage
  * to the container itself is always an error.
  */
-import iconv from 'iconv-lite';
+import { codePages } from '../mime/codepages.js';
 import { type Diagnostic, Diagnostics, SmimeBridgeError } from '../errors.js';
 import { Attachment, MessageObject, type Property, PropertyBag, type PropValue, type ScalarValue } from '../mapi/message.js';
 import { type NamedId } from '../mapi/named.js';
@@ -487,9 +487,10 @@ function deriveHtml(ctx: Ctx, m: MessageObject, storage: CfbEntry): void {
   const label = cp !== undefined ? codepageLabel(cp) : undefined;
   if (label && label !== 'utf-8' && label !== 'utf-16le' && label !== 'utf-16be') {
     try {
-      if (iconv.encodingExists(label)) {
-        const bytes = new Uint8Array(iconv.encode(html, label));
-        if (iconv.decode(bytes as never, label) === html) {
+      const pages = codePages();
+      if (pages?.encodingExists(label)) {
+        const bytes = new Uint8Array(pages.encode(html, label));
+        if (pages.decode(bytes as never, label) === html) {
           p.set(PidTagHtml, bytes);
           return;
         }

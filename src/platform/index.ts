@@ -36,6 +36,14 @@ export interface Platform {
   base64Decode(text: string): Uint8Array | null;
   /** base64 (RFC 4648 4) without line breaks. */
   base64Encode(bytes: Uint8Array): string;
+  /**
+   * Tolerant MIME base64 decoding (RFC 2045 6.8) over bytes: characters outside the alphabet are
+   * skipped, decoding stops at the first `=`, a final group of 2 or 3 characters gives 1 or 2
+   * bytes and a lone one is dropped.
+   */
+  mimeBase64Decode(bytes: Uint8Array): Uint8Array;
+  /** MIME base64 with a CRLF after every `lineLength` characters (whole groups; 0 = one line), none after the last line. */
+  mimeBase64Encode(bytes: Uint8Array, lineLength: number): Uint8Array;
   /** CBC decryption with PKCS#7 padding removal (RFC 5652 6.3); null on a bad length, key or padding. */
   cbcDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array | null>;
   /** AES-GCM decryption (NIST SP 800-38D, RFC 5084) with a separate tag; null on any failure. */

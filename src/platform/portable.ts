@@ -7,6 +7,7 @@ import { sha224 } from '@noble/hashes/sha2.js';
 import { TripleDes, cbcDecrypt as cbc64Decrypt } from '../cms/des.js';
 import { type RsaPrivateParts, bitLength, rsaPrivateBigint } from './bigint-rsa.js';
 import type { CbcCipher, DigestName, Platform } from './index.js';
+import { portableMimeBase64Decode, portableMimeBase64Encode } from './mime-base64.js';
 
 function ab(b: Uint8Array): ArrayBuffer {
   const out = new ArrayBuffer(b.length);
@@ -134,6 +135,8 @@ export const portablePlatform: Platform = {
   digest,
   base64Decode: portableBase64Decode,
   base64Encode: portableBase64Encode,
+  mimeBase64Decode: portableMimeBase64Decode,
+  mimeBase64Encode: portableMimeBase64Encode,
   cbcDecrypt,
   gcmDecrypt,
 };

@@ -46,7 +46,7 @@ function opensslVerify(file: string): string {
 
 /** The samples shipped with the package (the repository's samples/ folder, also in the npm package). */
 export function shippedSamples(): string {
-  for (const rel of ['../../../../samples', '../../../samples']) {
+  for (const rel of ['../../../../samples', '../../../samples', '../../samples' /* the bundle, dist/cli/ */]) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(join(dir, 'clear-signed.eml'))) return dir;
   }

@@ -50,12 +50,39 @@ async function reportOf(label: string, name: string, bytes: Uint8Array, o: Inspe
 export async function runInspect(p: Printer, files: string[], o: InspectValues): Promise<number> {
   if (files.length === 1 && files[0] !== '-' && /\.(p1|ipm|ber|x400)$/i.test(files[0]!)) return runX400Inspect(p, files[0]!); // issue 5 item 5
   const report = o.report ? await JsonLines.create(o.report, o.force) : undefined;
-  const all: Array<{ label: string; r?: InspectReport; code: number; error?: ReturnType<typeof errorRecord>; thrown?: unknown }> = [];
+  type Entry = { label: string; r?: InspectReport; code: number; error?: ReturnType<typeof errorRecord>; thrown?: unknown };
+  // One message is shown in full; several are listed one line each, printed as they come (an
+  // mbox of 50 000 messages is not held as 50 000 reports): the first waits until a second one
+  // (or an mbox) shows it is a listing.
+  let first: Entry | undefined;
+  let listing = false;
+  let count = 0;
+  let failed = 0;
+  const codes: number[] = [];
   const single = files.length === 1;
   let fromMbox = false;
+  const line = (a: Entry) => {
+    if (p.json) p.result(a.r ? { ...a.r, verdict: a.r.verdict?.json } : { input: a.label, error: a.error }, false);
+    else if (a.r) p.lines(`${a.label}: ${a.r.kind ?? a.r.format} ${a.r.smime.kind}, ${a.r.messageClass}${a.r.verdict ? `, ${a.r.verdict.state}` : ''}: ${a.r.headers.subject ?? '(no subject)'}${a.r.headers.from ? ` (from ${a.r.headers.from})` : ''}`);
+    else p.lines(`${a.label}: REJECTED: ${a.error!.code}: ${a.error!.message}`);
+  };
+  const add = (a: Entry) => {
+    count++;
+    if (a.error) failed++;
+    codes.push(a.code);
+    if (listing) return line(a);
+    if (!first && !fromMbox) {
+      first = a;
+      return;
+    }
+    listing = true;
+    if (first) line(first);
+    first = undefined;
+    line(a);
+  };
   const progress = lazyProgress({ enabled: !p.quiet && !p.json });
   for await (const src of eachMessage(files)) {
-    progress.tick({ done: all.length, failed: all.filter((a) => a.error).length, bytes: 0 });
+    progress.tick({ done: count, failed, bytes: 0 });
     if (src.index !== undefined) {
       if (o.index !== undefined && src.index !== o.index) continue; // --index N: that message of the mbox only
       fromMbox = o.index === undefined;
@@ -64,32 +91,26 @@ export async function runInspect(p: Printer, files: string[], o: InspectValues):
       if (src.problem) throw new SmimeBridgeError(src.problem.code, src.problem.reason);
       if (single && sniffInput(src.name, src.bytes!, { lenient: o.lenient }) === 'x400') return runX400Inspect(p, src.input);
       const r = await reportOf(src.label, src.name, src.bytes!, o, src.index === undefined ? o.index : undefined);
-      all.push({ label: src.label, r, code: EXIT.OK });
+      add({ label: src.label, r, code: EXIT.OK });
       report?.write(r);
     } catch (e) {
       const rec = errorRecord(e);
       if (rec.exitCode === EXIT.INTERNAL) throw e;
-      all.push({ label: src.label, code: rec.exitCode, error: rec, thrown: e });
+      add({ label: src.label, code: rec.exitCode, error: rec, thrown: e });
       report?.write({ input: src.label, error: rec });
     }
   }
-  progress.stop({ done: all.length, failed: all.filter((a) => a.error).length, bytes: 0 });
-  const many = all.length > 1 || fromMbox;
-  const code = all.length === 0 ? EXIT.REJECTED : worstExit(all.map((a) => a.code));
-  await report?.close({ summary: { messages: all.length, rejected: all.filter((a) => a.error).length, exitCode: code } });
-  if (!many && all.length === 1) {
-    const a = all[0]!;
+  progress.stop({ done: count, failed, bytes: 0 });
+  const code = count === 0 ? EXIT.REJECTED : worstExit(codes);
+  await report?.close({ summary: { messages: count, rejected: failed, exitCode: code } });
+  if (!listing && first) {
+    const a = first;
     if (a.error) throw a.thrown;
     if (p.json) p.result({ ...a.r, verdict: a.r!.verdict?.json });
     else p.lines(renderInspect(a.r!).split('\n'));
     return EXIT.OK;
   }
-  for (const a of all) {
-    if (p.json) p.result(a.r ? { ...a.r, verdict: a.r.verdict?.json } : { input: a.label, error: a.error }, false);
-    else if (a.r) p.lines(`${a.label}: ${a.r.kind ?? a.r.format} ${a.r.smime.kind}, ${a.r.messageClass}${a.r.verdict ? `, ${a.r.verdict.state}` : ''}: ${a.r.headers.subject ?? '(no subject)'}${a.r.headers.from ? ` (from ${a.r.headers.from})` : ''}`);
-    else p.lines(`${a.label}: REJECTED: ${a.error!.code}: ${a.error!.message}`);
-  }
-  const summary = { messages: all.length, rejected: all.filter((x) => x.error).length };
+  const summary = { messages: count, rejected: failed };
   if (p.json) p.result({ summary }, false);
   else p.lines(`${summary.messages} message(s)${summary.rejected ? `, ${summary.rejected} rejected` : ''}${files.length === 1 ? '; --index N shows one in full' : ''}`);
   return code;
