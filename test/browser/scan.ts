@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { isNodeBuiltin } from './bundle.js';
 
 /** The folders under src/ whose code must also run in browsers. */
-export const CORE_FOLDERS = ['mime', 'mapi', 'oxcmail', 'smime', 'msg', 'cms', 'x400', 'secure'];
+export const CORE_FOLDERS = ['mime', 'mapi', 'oxcmail', 'smime', 'msg', 'cms', 'x400', 'secure', 'formats'];
 
 /** Every .ts file under `dir`, recursively, sorted. */
 export function tsFilesUnder(dir: string): string[] {
