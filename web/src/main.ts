@@ -209,10 +209,10 @@ function messagePanel(id: string, title: string, m: MessageView, note?: string):
   return section(id, title,
     note ? h('p', {}, note) : null,
     h('p', {}, `Message class: `, h('code', {}, m.messageClass)),
-    fieldsTable('Fields', m.fields),
+    fieldsTable(`${title}: fields`, m.fields),
     m.plain !== undefined ? h('div', {}, h('h4', {}, 'Plain text body'), h('pre', { className: 'body', tabindex: '0', 'data-testid': `${id}-plain` }, m.plain)) : null,
     m.html !== undefined ? h('div', {}, h('h4', {}, 'HTML body (sandboxed: no scripts, no remote content)'), htmlFrame(m.html, `${title}: HTML body`)) : null,
-    attachmentsTable(m.attachments, 'Attachments'));
+    attachmentsTable(m.attachments, `${title}: attachments`));
 }
 
 function propertyPanel(v: FileView): HTMLElement {
