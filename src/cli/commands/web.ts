@@ -61,12 +61,12 @@ export async function startWebServer(port = 0, root = webRoot()): Promise<{ url:
   });
   const addr = server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
-  return { url: `http://127.0.0.1:${actual}/`, close: () => new Promise((ok) => server.close(() => ok())) };
+  return { url: `http://127.0.0.1:${actual}/`, close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }) };
 }
 
 /** The command: serve until interrupted. */
 export async function runWeb(p: Printer, o: { port?: number; open?: boolean }): Promise<number> {
-  const { url } = await startWebServer(o.port ?? 8080);
+  const { url, close } = await startWebServer(o.port ?? 8080);
   p.lines(`smime-bridge page: ${url}  (127.0.0.1 only; Ctrl-C stops it)`);
   p.result({ url });
   if (o.open) {
@@ -77,5 +77,6 @@ export async function runWeb(p: Printer, o: { port?: number; open?: boolean }): 
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  await close();
   return 0;
 }
