@@ -95,7 +95,11 @@ function shortValue(v: unknown): string {
 
 /** The property table of a message object (tags, names, types, values; MS-OXPROPS names). */
 export function propertyRows(m: MessageObject): PropertyRow[] {
-  const json = messageToJson(m) as { properties: { tag?: string; name?: string; named?: { set?: string; guid: string; name?: string; lid?: string }; type: string; value: unknown }[] };
+  // Only the message's own properties: a copy without recipients and attachments, so a 25 MB
+  // attachment is not base64-encoded for a table that does not show it.
+  const own = new MessageObject();
+  for (const prop of m.properties) own.properties.put(prop);
+  const json = messageToJson(own) as { properties: { tag?: string; name?: string; named?: { set?: string; guid: string; name?: string; lid?: string }; type: string; value: unknown }[] };
   return json.properties.map((p) => ({
     tag: p.tag ?? (p.named ? `${p.named.set ?? p.named.guid} ${p.named.name ?? p.named.lid}` : ''),
     name: p.name ?? (p.named ? (p.named.name ?? p.named.lid ?? '') : ''),
