@@ -102,6 +102,11 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     }, shownName, { timeout: 30_000 });
   }
 
+  /** Scroll back to the top of the page before a screenshot (a Save click scrolled down). */
+  async function top(p: Page): Promise<void> {
+    await p.evaluate(() => window.scrollTo(0, 0));
+  }
+
   async function saved(p: Page, testid: string): Promise<Buffer> {
     const [dl] = await Promise.all([p.waitForEvent('download'), p.click(`[data-testid=${testid}]`)]);
     return readFileSync((await dl.path())!);
@@ -161,6 +166,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
       assert.deepEqual(s.layers, (cli.layers as { kind: string }[]).map((l) => l.kind), e.path);
       t.diagnostic(`${e.path}: ${String(cli.verdict)} (${s.layers.join(' > ') || 'no layer'})`);
     }
+    await top(page!);
     await page!.screenshot({ path: join(SHOTS, 'list-and-verdict.png'), fullPage: false });
   });
 
@@ -186,6 +192,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     await open(page!, [p1]);
     const x400 = JSON.parse((await page!.textContent('[data-testid=x400]'))!) as unknown;
     assert.deepEqual(x400, JSON.parse(runCli(['x400', 'inspect', '--json', p1]).stdout));
+    await top(page!);
     await page!.screenshot({ path: join(SHOTS, 'x400.png'), fullPage: false });
 
     const signed = readFileSync(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
@@ -236,6 +243,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     assert.equal((await shown(page!)).state, 'invalid');
     assert.match((await page!.textContent('[data-testid=signer]'))!, /Invalid/);
     assert.deepEqual(verdictPart(await report(page!)), verdictPart(cliVerify(file)));
+    await top(page!);
     await page!.screenshot({ path: join(SHOTS, 'tampered-invalid.png'), fullPage: false });
   });
 
@@ -255,6 +263,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     assert.ok(cliCut.error, 'the CLI accepts the truncated .msg');
     assert.match((await page!.textContent('[data-testid=error]'))!, new RegExp(cliCut.error.code));
     assert.equal(await page!.$('#content'), null);
+    await top(page!);
     await page!.screenshot({ path: join(SHOTS, 'error.png'), fullPage: false });
   });
 
@@ -312,6 +321,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     assert.ok(theirs.length > 0, 'python found no text/plain part');
     const plain = (await page!.textContent('[data-testid=content-plain]'))?.replace(/\r\n/g, '\n').trim();
     assert.equal(plain, theirs);
+    await top(page!);
     await page!.screenshot({ path: join(SHOTS, 'decrypted-valid.png'), fullPage: true });
     await page!.reload();
     assert.equal(await page!.textContent('#key-count'), 'no key');
@@ -329,15 +339,18 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     const some = await page!.$$eval('[data-testid=properties] tbody tr', (r) => r.map((x) => x.textContent ?? ''));
     assert.ok(some.length >= 1 && some.length < all, `search kept ${some.length} of ${all}`);
     assert.ok(some.some((x) => x.includes('IPM.Note.SMIME')), some.join('\n'));
+    await top(page!);
     await page!.screenshot({ path: join(SHOTS, 'msg.png'), fullPage: false });
   });
 
-  test('no request beyond the page\'s own files; no page error', () => {
+  test('no request beyond the page\'s own files; no page error', async () => {
     const own = new Set(['', 'index.html', 'main.js', 'worker.js', 'style.css'].map((f) => `${web!.url}${f}`));
     // Only http(s) reaches a network; cid: references of HTML bodies (RFC 2392) and blob:/data:/about: do not.
     const outside = requests.filter((u) => !own.has(u) && /^https?:/i.test(u));
+    // Chromium reports a refused load a moment after announcing it: wait for each outcome.
+    for (let i = 0; i < 50 && outside.some((u) => !failed.has(u)); i++) await new Promise((ok) => setTimeout(ok, 100));
     // The only others are the HTML body's remote images, refused by CSP before the network (and the remote server saw none).
-    assert.deepEqual(outside.filter((u) => failed.get(u) !== 'net::ERR_BLOCKED_BY_CSP'), []);
+    assert.deepEqual(outside.filter((u) => failed.get(u) !== 'net::ERR_BLOCKED_BY_CSP').map((u) => `${u}: ${failed.get(u) ?? 'not refused'}`), []);
     assert.ok(outside.every((u) => u.startsWith(remoteOrigin)), outside.join('\n'));
     assert.equal(remoteHits, 0);
     assert.deepEqual(pageErrors, []);
@@ -360,6 +373,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`), [], `at ${width}px`);
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at ${width}px`);
+      await top(p);
       await p.screenshot({ path: join(SHOTS, `page-${width}px.png`), fullPage: false });
     }
     // Keyboard: Tab from the top reaches the file chooser, the key form and the first Save button.

@@ -226,7 +226,7 @@ function propertyPanel(v: FileView): HTMLElement {
   return section('properties', 'Properties of the message object', h('label', { for: 'prop-search' }, 'Search properties '),
     h('input', { id: 'prop-search', type: 'search', oninput: (e: Event) => fill((e.target as HTMLInputElement).value) }),
     h('div', { className: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Property table' },
-      h('table', { 'data-testid': 'properties' }, h('caption', {}, `${v.properties.length} properties`),
+      h('table', { 'data-testid': 'properties', className: 'props' }, h('caption', {}, `${v.properties.length} properties`),
         h('thead', {}, h('tr', {}, ['Tag', 'Name', 'Type', 'Value'].map((x) => h('th', { scope: 'col' }, x)))), tbody)));
 }
 
