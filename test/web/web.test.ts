@@ -25,6 +25,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -327,6 +328,38 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     assert.equal(await page!.textContent('#key-count'), 'no key');
     await open(page!, [env]);
     assert.equal((await shown(page!)).state, 'cannot-check', 'after a reload the key is gone');
+  });
+
+  test('a PEM key (KDE\'s unittest-cert.key.pem) decrypts in the page as `verify --key` does (MANIFEST: OpenSSL decrypts with it)', async () => {
+    const key = corpusPath('kde-mimetreeparser/DERIVED/unittest-cert.key.pem');
+    await page!.reload();
+    await page!.setInputFiles('#key', [key]);
+    await page!.click('#use-key');
+    await page!.waitForFunction(() => /1 key/.test(document.getElementById('key-count')!.textContent ?? ''), undefined, { timeout: 30_000 });
+    for (const rel of ['kde-mimetreeparser/autotests/testdata/smime-encrypted.mbox', 'kde-mimetreeparser/autotests/testdata/smime-opaque-enc+sign.mbox']) {
+      const e = manifest().entries.find((x) => x.path === rel);
+      assert.ok(e?.decrypt?.startsWith('ok with '), `${rel}: ${e?.decrypt}`);
+      const file = unique(corpusPath(rel));
+      await open(page!, [file]);
+      const ours = verdictPart(await report(page!));
+      assert.deepEqual(ours, verdictPart(cliVerify(file, ['--key', key])), rel);
+      assert.equal((ours.layers as { kind: string; decrypted?: boolean }[]).find((l) => l.kind === 'enveloped')?.decrypted, true, `${rel} not decrypted`);
+    }
+    await page!.click('#forget');
+    await page!.waitForFunction(() => document.getElementById('key-count')!.textContent === 'no key');
+  });
+
+  test('the reports name the file, its SHA-256 (as Node computes it), the layers, the verdict and the time', async () => {
+    const file = unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
+    await open(page!, [file]);
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const json = await report(page!) as { file: { name: string; sha256: string }; checkedAt: string; layers: unknown[]; verdict: string };
+    assert.equal(json.file.name, basename(file));
+    assert.equal(json.file.sha256, sha);
+    assert.ok(!Number.isNaN(Date.parse(json.checkedAt)));
+    const html = (await saved(page!, 'report-html')).toString('utf8');
+    for (const needle of [basename(file), sha, 'clear-signed', json.verdict.toUpperCase(), json.checkedAt]) assert.ok(html.includes(needle), `the HTML report lacks ${needle}`);
+    assert.ok(!/<script/i.test(html), 'the HTML report carries a script');
   });
 
   test('a .msg shows both views and a searchable property table', async () => {
