@@ -54,7 +54,7 @@ function setProgress(stage: string, step: number, steps: number, name: string) {
 }
 
 function showError(where: string, e: ErrorView) {
-  replace($('notice'), h('div', { className: 'error', role: 'alert' }, h('strong', {}, `${where}: ${e.code}`), ` — ${e.message}`, e.location ? ` (at ${e.location})` : ''));
+  replace($('notice'), h('div', { className: 'error', role: 'alert' }, h('strong', {}, `${where}: ${e.code}`), ` — ${e.message}`, e.location ? ` (${e.location})` : ''));
 }
 
 // ---- files ---------------------------------------------------------------------------------
@@ -252,8 +252,8 @@ function details(v: FileView | { fileId: number; name: string; busy: true }): Ch
       v.error ? badge('rejected', 'Rejected') : v.verdict ? badge(state) : badge('cannot-check'),
       ' ', v.error ? 'The file could not be read; nothing of it is shown.' : v.verdict ? STATE_WORDS[v.verdict.verdict] : 'The layers could not be opened; nothing of the content is shown as complete.'),
     v.verdict && !v.verdict.complete ? h('p', { className: 'problem' }, 'Incomplete: a layer could not be opened (see Layers). The content shown is that layer, not the message inside it.') : null,
-    v.error ? h('div', { className: 'error', role: 'alert', 'data-testid': 'error' }, h('strong', {}, v.error.code), ` — ${v.error.message}`, v.error.location ? ` (at ${v.error.location})` : '') : null,
-    v.openError ? h('div', { className: 'error', role: 'alert', 'data-testid': 'error' }, h('strong', {}, v.openError.code), ` — ${v.openError.message}`, v.openError.location ? ` (at ${v.openError.location})` : '') : null,
+    v.error ? h('div', { className: 'error', role: 'alert', 'data-testid': 'error' }, h('strong', {}, v.error.code), ` — ${v.error.message}`, v.error.location ? ` (${v.error.location})` : '') : null,
+    v.openError ? h('div', { className: 'error', role: 'alert', 'data-testid': 'error' }, h('strong', {}, v.openError.code), ` — ${v.openError.message}`, v.openError.location ? ` (${v.openError.location})` : '') : null,
     v.verdict?.reasons.length ? h('ul', { className: 'reasons' }, v.verdict.reasons.map((r) => h('li', { className: `sev-${r.severity}` }, h('strong', {}, `${r.severity}: ${r.code}`), ` — ${r.message}`))) : null,
     fieldsTable('File', [{ name: 'Size', value: `${v.size} bytes` }, { name: 'SHA-256', value: v.sha256 }, { name: 'Kind', value: v.kind ?? '' }, { name: 'Checked at', value: v.checkedAt }]),
     v.entries ? h('p', {}, h('label', { for: 'entry' }, v.kind === 'mbox' ? 'Message of the mailbox ' : 'CMS object of the X.400 message '),
