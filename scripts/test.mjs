@@ -53,6 +53,11 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 // The bundled command (dist/cli/) that dist/src/cli/bin.js runs: the tests spawn what users run.
 const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
+// The page (issue 13): type-checked on its own (DOM, no Node types) and built into dist/web.
+const webTsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'web'], { stdio: 'inherit' });
+if (webTsc.status !== 0) process.exit(webTsc.status ?? 1);
+const web = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
+if (web.status !== 0) process.exit(web.status ?? 1);
 
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));

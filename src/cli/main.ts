@@ -132,6 +132,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
   common(x400.command('inspect').description('envelope, heading, body parts and CMS objects of a P1 message or IPM').argument('<file>'))
     .action(act(async () => (await import('./commands/x400.js')).runX400Inspect));
 
+  common(program.command('web')
+    .description('serve the offline page (check and convert messages in a browser; nothing is uploaded) on 127.0.0.1 and print its URL')
+    .option('--port <n>', 'port (0: any free port)', wholeNumber(0), 8080)
+    .option('--open', 'open the page in the default browser'))
+    .action(act(async () => (await import('./commands/web.js')).runWeb));
+
   common(program.command('demo')
     .description('convert the included samples to .msg/.json and back, verify and decrypt them, and show what it found')
     .argument('[dir]', 'folder of .eml samples (default: the samples shipped with smime-bridge)')

@@ -60,17 +60,5 @@ export function describeVerdict(opened: OpenedMessage, v: MessageVerdict, verbos
   return lines;
 }
 
-/** The JSON form of an opened message and its verdict (verify --json, inspect --json, batch reports). */
-export function verdictJson(opened: OpenedMessage, v: MessageVerdict): object {
-  return {
-    verdict: v.state,
-    reasons: v.reasons,
-    signers: v.signers,
-    complete: opened.complete,
-    layers: opened.layers.map((l) => ({
-      kind: l.kind, mediaType: l.mediaType, params: l.params, eContentType: l.eContentType, decrypted: l.decrypted,
-      cms: l.cms && { ...l.cms, encapsulatedContent: undefined }, ambiguities: l.ambiguities, error: l.error,
-      verify: l.verify && { signers: l.verify.signers, crlfRetried: l.verify.crlfRetried, eContentType: l.verify.eContentType },
-    })),
-  };
-}
+/** The JSON form of an opened message and its verdict: decided in secure/verdict.ts (the page prints the same). */
+export { verdictJson } from '../secure/index.js';

@@ -192,3 +192,21 @@ export function decideVerdict(opened: OpenedMessage, policy: VerdictPolicy = {})
   if (signedLayers.length === 0 && state === 'valid') state = 'unsigned';
   return { state, reasons, signers };
 }
+
+/**
+ * The JSON form of an opened message and its verdict: what `verify --json`, `inspect --json`,
+ * batch reports and the page show, so that all of them show the same.
+ */
+export function verdictJson(opened: OpenedMessage, v: MessageVerdict): object {
+  return {
+    verdict: v.state,
+    reasons: v.reasons,
+    signers: v.signers,
+    complete: opened.complete,
+    layers: opened.layers.map((l) => ({
+      kind: l.kind, mediaType: l.mediaType, params: l.params, eContentType: l.eContentType, decrypted: l.decrypted,
+      cms: l.cms && { ...l.cms, encapsulatedContent: undefined }, ambiguities: l.ambiguities, error: l.error,
+      verify: l.verify && { signers: l.verify.signers, crlfRetried: l.verify.crlfRetried, eContentType: l.verify.eContentType },
+    })),
+  };
+}

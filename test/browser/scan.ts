@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { isNodeBuiltin } from './bundle.js';
 
 /** The folders under src/ whose code must also run in browsers. */
-export const CORE_FOLDERS = ['mime', 'mapi', 'oxcmail', 'smime', 'msg', 'cms', 'x400', 'secure', 'platform'];
+export const CORE_FOLDERS = ['mime', 'mapi', 'oxcmail', 'smime', 'msg', 'cms', 'x400', 'secure', 'platform', 'formats'];
 
 /**
  * The one core file allowed to use Node: the `node:crypto` / Buffer platform, installed only by the

@@ -1,0 +1,426 @@
+/**
+ * Issue 13 "Done when": the built page (dist/web, served by `smime-bridge web`'s server) driven in
+ * Debian's Chromium with playwright-core.
+ *
+ * - For a representative subset of the corpus's signed and encrypted messages (one per set, format,
+ *   S/MIME class, CMS type and OpenSSL outcome in MANIFEST.json) and for the other input kinds
+ *   (bare CMS as DER and PEM, X.400 P1 and IPM, an mbox of two messages), the verdict and layers
+ *   of the page's JSON report equal `smime-bridge verify --json` (and `inspect --json`'s verdict)
+ *   for the same file, and the page shows that verdict and those layer kinds.
+ * - With TestCA.pem as trust anchor and Bob.p12 as key, the page agrees with
+ *   `verify --ca TestCA.pem --p12 Bob.p12`; the decrypted body is what `openssl cms -decrypt` gives;
+ *   a reload forgets the key.
+ * - A tampered copy (one byte of the signed text, which OpenSSL rejects) shows `invalid`.
+ * - Every download (.eml, .msg, .json) is byte-identical to `smime-bridge convert IN OUT.<ext>`.
+ * - Bad input shows the typed error (code) and nothing as complete.
+ * - No request leaves the page's own files; an HTML body's <script> does not run and its remote
+ *   <img> is never fetched (a second server counts hits).
+ * - axe-core finds no serious or critical violation, wide and narrow; screenshots are written to
+ *   dist/web-screenshots (printed).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { corpusPath, manifest, type ManifestEntry } from '../helpers/corpus.js';
+import { runCli } from '../helpers/cli.js';
+import { startWebServer } from '../../src/cli/commands/web.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TB = 'thunderbird-smime/mailnews/test/data/smime';
+const SHOTS = resolve('dist', 'web-screenshots');
+/** How Chromium (through playwright-core) names a load its CSP refused: `net::ERR_BLOCKED_BY_CSP`, or the blocked reason `csp`. */
+const CSP_REFUSAL = /^(net::ERR_BLOCKED_BY_CSP|csp)$/;
+
+/** One corpus file per (set, format, S/MIME class, CMS type, OpenSSL outcome): the first in MANIFEST order. */
+function representativeSubset(): ManifestEntry[] {
+  const seen = new Map<string, ManifestEntry>();
+  for (const e of manifest().entries) {
+    if (!e.signatureOnly && !e.decrypt) continue;
+    const key = [e.set, e.format, e.smimeClass, e.cmsType, (e.signatureOnly ?? '').slice(0, 4), (e.decrypt ?? '').slice(0, 2)].join('|');
+    if (!seen.has(key)) seen.set(key, e);
+  }
+  return [...seen.values()];
+}
+
+function openssl(args: string[], input?: Uint8Array): { status: number; stdout: Buffer; stderr: string } {
+  const r = spawnSync('openssl', args, { input, maxBuffer: 64 << 20 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: String(r.stderr) };
+}
+
+/** The verdict part of `verify --json` / the page's report. */
+function verdictPart(o: Record<string, unknown>) {
+  return { verdict: o.verdict, reasons: o.reasons, signers: o.signers, complete: o.complete, layers: o.layers };
+}
+
+/** `smime-bridge verify --json ARGS FILE`: the one object, or the `index`-th JSON line of an mbox. */
+function cliVerify(file: string, extra: string[] = [], index?: number): Record<string, unknown> {
+  const r = runCli(['verify', '--json', ...extra, file]);
+  const lines = r.stdout.trim().split('\n');
+  if (index !== undefined) {
+    const objs = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => !('summary' in o));
+    return objs[index - 1]!;
+  }
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
+  let dir = '';
+  let web: { url: string; close(): Promise<void> } | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let remote: Server | undefined;
+  let remoteHits = 0;
+  let remoteOrigin = '';
+  const requests: string[] = [];
+  /** Requests Chromium refused before they reached the network, by the page's CSP (url -> error text). */
+  const failed = new Map<string, string>();
+  const pageErrors: string[] = [];
+  let n = 0;
+
+  /** Copy a file to a unique name (the page lists files by name) and return the copy's path. */
+  const unique = (src: string, name = basename(src)) => {
+    const p = join(dir, `${++n}-${name}`);
+    copyFileSync(src, p);
+    return p;
+  };
+
+  /** Open files in the page and wait until the last one is shown. */
+  async function open(p: Page, files: string[], shownName = basename(files[files.length - 1]!)): Promise<void> {
+    await p.setInputFiles('#file', files);
+    await p.waitForFunction((name) => {
+      const s = document.querySelector('#summary h3');
+      return s?.textContent === name && document.querySelector('[data-testid=verdict]') !== null
+        && !(document.getElementById('list')?.textContent ?? '').includes('working…');
+    }, shownName, { timeout: 30_000 });
+  }
+
+  /** Before a screenshot: the shown file's verdict at the top of the window (a Save click scrolled down). */
+  async function top(p: Page): Promise<void> {
+    await p.evaluate(() => { const s = document.getElementById('summary'); if (s) s.scrollIntoView(); else window.scrollTo(0, 0); });
+  }
+
+  async function saved(p: Page, testid: string): Promise<Buffer> {
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click(`[data-testid=${testid}]`)]);
+    return readFileSync((await dl.path())!);
+  }
+
+  async function report(p: Page): Promise<Record<string, unknown>> {
+    return JSON.parse((await saved(p, 'report-json')).toString('utf8')) as Record<string, unknown>;
+  }
+
+  /** What the page shows: the verdict state and the layer kinds (outermost first). */
+  async function shown(p: Page): Promise<{ state: string | null; layers: string[] }> {
+    return p.evaluate(() => ({
+      state: document.querySelector('[data-testid=verdict]')!.getAttribute('data-state'),
+      layers: Array.from(document.querySelectorAll('[data-layer-kind]')).map((e) => e.getAttribute('data-layer-kind')!),
+    }));
+  }
+
+  before(async () => {
+    assert.ok(existsSync('dist/web/index.html'), 'dist/web is not built (scripts/build-web.mjs runs in npm test)');
+    dir = mkdtempSync(join(tmpdir(), 'smime-bridge-web-'));
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    remote = createServer((_q, s) => { remoteHits++; s.writeHead(200, { 'content-type': 'image/png' }).end(); });
+    await new Promise<void>((ok) => remote!.listen(0, '127.0.0.1', () => ok()));
+    remoteOrigin = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
+    web = await startWebServer(0);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+    context.on('request', (r) => requests.push(r.url()));
+    context.on('requestfailed', (r) => failed.set(r.url(), r.failure()?.errorText ?? ''));
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(web.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    await new Promise<void>((ok) => (remote ? remote.close(() => ok()) : ok()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('corpus signed and encrypted messages: the page\'s verdict and layers equal `verify --json` and `inspect --json`', async (t) => {
+    const subset = representativeSubset();
+    assert.ok(subset.length >= 10, `only ${subset.length} representative files`);
+    for (const e of subset) {
+      const file = unique(corpusPath(e.path));
+      await open(page!, [file]);
+      const ours = verdictPart(await report(page!));
+      const cli = verdictPart(cliVerify(file));
+      assert.deepEqual(ours, cli, `${e.path}: page and verify --json differ`);
+      // An mbox gives one JSON line per message and a summary line: its first line is the message.
+      const inspected = JSON.parse(runCli(['inspect', '--json', file]).stdout.trim().split(/\n(?=\{)/)[0]!) as { verdict?: Record<string, unknown> };
+      if (inspected.verdict) assert.deepEqual(ours, verdictPart(inspected.verdict), `${e.path}: page and inspect --json differ`);
+      const s = await shown(page!);
+      assert.equal(s.state, cli.verdict, e.path);
+      assert.deepEqual(s.layers, (cli.layers as { kind: string }[]).map((l) => l.kind), e.path);
+      t.diagnostic(`${e.path}: ${String(cli.verdict)} (${s.layers.join(' > ') || 'no layer'})`);
+    }
+    await top(page!);
+    await page!.screenshot({ path: join(SHOTS, 'list-and-verdict.png'), fullPage: false });
+  });
+
+  test('the other input kinds (bare CMS DER and PEM, X.400 P1 and IPM, an mbox of two) give the verdict and layers of the CLI', async () => {
+    const opaque = corpusPath(`${TB}/alice.sig.SHA256.opaque.eml`);
+    // Bare CMS: the base64 body of the opaque-signed message, decoded by Python's email package.
+    const der = join(dir, 'alice.p7m');
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); open(sys.argv[2],"wb").write(m.get_payload(decode=True))', opaque, der]);
+    assert.equal(py.status, 0, String(py.stderr));
+    const pem = join(dir, 'alice-pem.p7m');
+    assert.equal(openssl(['cms', '-cmsout', '-inform', 'DER', '-in', der, '-outform', 'PEM', '-out', pem]).status, 0);
+    const p1 = join(dir, 'alice.p1');
+    assert.equal(runCli(['x400', 'wrap', opaque, '-o', p1]).status, 0);
+    const ipm = join(dir, 'alice.ipm');
+    assert.equal(runCli(['x400', 'forward', opaque, '-o', ipm]).status, 0);
+    for (const f of [der, pem, p1, ipm]) {
+      await open(page!, [f]);
+      assert.deepEqual(verdictPart(await report(page!)), verdictPart(cliVerify(f)), f);
+      const s = await shown(page!);
+      assert.equal(s.state, cliVerify(f).verdict, f);
+    }
+    // X.400: the page shows what `x400 inspect --json` prints.
+    await open(page!, [p1]);
+    const x400 = JSON.parse((await page!.textContent('[data-testid=x400]'))!) as unknown;
+    assert.deepEqual(x400, JSON.parse(runCli(['x400', 'inspect', '--json', p1]).stdout));
+    await top(page!);
+    await page!.screenshot({ path: join(SHOTS, 'x400.png'), fullPage: false });
+
+    const signed = readFileSync(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
+    const mbox = join(dir, 'two.mbox');
+    writeFileSync(mbox, Buffer.concat([Buffer.from('From alice@example.com Thu Jan  1 00:00:00 2026\n'), readFileSync(opaque), Buffer.from('\nFrom alice@example.com Thu Jan  1 00:00:00 2026\n'), signed, Buffer.from('\n')]));
+    await open(page!, [mbox]);
+    const options = await page!.$$eval('[data-testid=entry] option', (o) => o.length);
+    assert.equal(options, 2, 'the mbox list shows both messages');
+    assert.deepEqual(verdictPart(await report(page!)), verdictPart(cliVerify(mbox, [], 1)));
+    await page!.selectOption('[data-testid=entry]', '2');
+    await page!.waitForFunction(() => (document.querySelector('[data-testid=entry]') as HTMLSelectElement | null)?.value === '2' && document.querySelector('[data-layer-kind=clear-signed]') !== null);
+    assert.deepEqual(verdictPart(await report(page!)), verdictPart(cliVerify(mbox, [], 2)));
+  });
+
+  test('downloads (.eml, .msg, .json) are byte-identical to `smime-bridge convert IN OUT`', async () => {
+    const inputs = [
+      { file: unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`)) },
+      { file: unique(corpusPath('simple-java-mail/modules/simple-java-mail/src/test/resources/pkcs12/test messages/S_MIME test message signed.msg'), 'signed.msg') },
+      { file: unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.env.eml`)) },
+      { file: join(dir, 'two.mbox'), index: 2 },
+    ];
+    for (const { file, index } of inputs) {
+      await open(page!, [file]);
+      if (index) {
+        await page!.selectOption('[data-testid=entry]', String(index));
+        await page!.waitForFunction((i) => (document.querySelector('[data-testid=entry]') as HTMLSelectElement | null)?.value === String(i), index);
+      }
+      for (const fmt of ['eml', 'msg', 'json']) {
+        const ours = await saved(page!, `convert-${fmt}`);
+        const out = join(dir, `cli-${++n}.${fmt}`);
+        const r = runCli(['convert', ...(index ? ['--index', String(index)] : []), file, out]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(ours.equals(readFileSync(out)), `${basename(file)} -> .${fmt}: the page's download differs from the CLI's output`);
+      }
+    }
+  });
+
+  test('a tampered copy (one byte of the signed text changed; OpenSSL rejects it) shows invalid', async () => {
+    const original = readFileSync(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
+    const at = original.indexOf('This is a test message');
+    assert.ok(at > 0);
+    const tampered = Buffer.from(original);
+    tampered[at] = 't'.charCodeAt(0);
+    const file = join(dir, 'tampered.eml');
+    writeFileSync(file, tampered);
+    assert.notEqual(openssl(['cms', '-verify', '-noverify', '-in', file, '-out', '/dev/null']).status, 0, 'openssl still verifies it');
+    await open(page!, [file]);
+    assert.equal((await shown(page!)).state, 'invalid');
+    assert.match((await page!.textContent('[data-testid=signer]'))!, /Invalid/);
+    assert.deepEqual(verdictPart(await report(page!)), verdictPart(cliVerify(file)));
+    await top(page!);
+    await page!.screenshot({ path: join(SHOTS, 'tampered-invalid.png'), fullPage: false });
+  });
+
+  test('bad input shows the typed error (code) and no content; the page keeps working', async () => {
+    const junk = join(dir, 'junk.txt');
+    writeFileSync(junk, 'this is not a message\n\0\0\0');
+    await open(page!, [junk]);
+    assert.equal((await shown(page!)).state, 'rejected');
+    const cli = JSON.parse(runCli(['verify', '--json', junk]).stdout) as { error: { code: string } };
+    assert.match((await page!.textContent('[data-testid=error]'))!, new RegExp(cli.error.code));
+    assert.equal(await page!.$('#content'), null, 'content shown for a rejected input');
+    const msg = readFileSync(corpusPath('simple-java-mail/modules/simple-java-mail/src/test/resources/pkcs12/test messages/S_MIME test message signed.msg'));
+    const cut = join(dir, 'cut.msg');
+    writeFileSync(cut, msg.subarray(0, 1536));
+    await open(page!, [cut]);
+    const cliCut = JSON.parse(runCli(['verify', '--json', cut]).stdout) as { error?: { code: string } };
+    assert.ok(cliCut.error, 'the CLI accepts the truncated .msg');
+    assert.match((await page!.textContent('[data-testid=error]'))!, new RegExp(cliCut.error.code));
+    assert.equal(await page!.$('#content'), null);
+    await top(page!);
+    await page!.screenshot({ path: join(SHOTS, 'error.png'), fullPage: false });
+  });
+
+  test('an HTML body runs no <script> and loads no remote <img>', async () => {
+    const html = join(dir, 'html.eml');
+    writeFileSync(html, `From: a@example.com\r\nTo: b@example.com\r\nSubject: html\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p><script>window.ran = true; document.title = 'ran';</script><img src="${remoteOrigin}/pixel.png" alt="remote"><img src="${remoteOrigin}/x.png" onerror="window.ran2 = true">\r\n`);
+    await open(page!, [html]);
+    const frameEl = await page!.waitForSelector('#content [data-testid=html-body]');
+    assert.equal(await frameEl.getAttribute('sandbox'), '', 'the frame must be sandboxed without allow-scripts');
+    const frame = (await frameEl.contentFrame())!;
+    await frame.waitForSelector('p');
+    await page!.waitForTimeout(300); // let a remote load start, if anything allowed one
+    assert.equal(await frame.evaluate(() => (window as unknown as { ran?: boolean }).ran ?? false), false, 'the script ran');
+    assert.equal(await frame.evaluate(() => (window as unknown as { ran2?: boolean }).ran2 ?? false), false, 'an event handler ran');
+    assert.equal(remoteHits, 0, 'the remote image was fetched');
+    // Chromium announces the two image loads, and its CSP refuses both before they reach the network.
+    for (const u of requests.filter((x) => x.startsWith(remoteOrigin))) assert.match(failed.get(u) ?? 'not refused', CSP_REFUSAL, u);
+  });
+
+  test('with TestCA.pem and Bob.p12 the page agrees with `verify --ca --p12`; the decrypted text is OpenSSL\'s; a reload forgets the key', async () => {
+    const ca = corpusPath(`${TB}/TestCA.pem`);
+    const p12 = corpusPath(`${TB}/Bob.p12`);
+    const password = manifest().keys['thunderbird-smime']?.[`${TB}/Bob.p12`] ?? '';
+    const pwFile = join(dir, 'pw');
+    writeFileSync(pwFile, `${password}\n`);
+    await page!.setInputFiles('#anchors', [ca]);
+    await page!.waitForFunction(() => /1 trust anchor/.test(document.getElementById('anchor-count')!.textContent ?? ''));
+    await page!.setInputFiles('#key', [p12]);
+    await page!.fill('#password', password);
+    await page!.click('#use-key');
+    await page!.waitForFunction(() => /1 key/.test(document.getElementById('key-count')!.textContent ?? ''), undefined, { timeout: 30_000 });
+    assert.equal(await page!.inputValue('#password'), '', 'the password stays in the field');
+    const cliArgs = ['--ca', ca, '--p12', p12, '--password-file', pwFile];
+    const files = ['alice.dsig.SHA256.multipart.eml', 'alice.dsig.SHA256.multipart.env.eml', 'alice.env.eml', 'alice.env.dsig.SHA256.multipart.eml', 'alice.env.sig.SHA256.opaque.dave.sig.SHA256.opaque.eml'];
+    for (const name of files) {
+      const file = unique(corpusPath(`${TB}/${name}`));
+      await open(page!, [file]);
+      const ours = verdictPart(await report(page!));
+      assert.deepEqual(ours, verdictPart(cliVerify(file, cliArgs)), name);
+      const enveloped = (ours.layers as { kind: string; decrypted?: boolean }[]).filter((l) => l.kind === 'enveloped');
+      if (/env/.test(name)) assert.ok(enveloped.length > 0 && enveloped.every((l) => l.decrypted === true), `${name} not decrypted`);
+    }
+    const env = unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.env.eml`));
+    await open(page!, [env]);
+    assert.equal((await shown(page!)).state, 'valid');
+    const keyPem = join(dir, 'bob.pem');
+    const base = ['pkcs12', '-in', p12, '-nodes', '-passin', `pass:${password}`, '-out', keyPem];
+    if (openssl(base).status !== 0) assert.equal(openssl([...base, '-legacy']).status, 0);
+    const inner = openssl(['cms', '-decrypt', '-inkey', keyPem, '-in', env]);
+    assert.equal(inner.status, 0, inner.stderr);
+    // The text/plain part of the decrypted, signed message, as Python's email package reads it.
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import email,sys\nm=email.message_from_binary_file(sys.stdin.buffer)\nfor p in m.walk():\n  if p.get_content_type()=="text/plain":\n    sys.stdout.write(p.get_payload(decode=True).decode()); break'], { input: inner.stdout });
+    assert.equal(py.status, 0, String(py.stderr));
+    const theirs = String(py.stdout).replace(/\r\n/g, '\n').trim();
+    assert.ok(theirs.length > 0, 'python found no text/plain part');
+    const plain = (await page!.textContent('[data-testid=content-plain]'))?.replace(/\r\n/g, '\n').trim();
+    assert.equal(plain, theirs);
+    await top(page!);
+    await page!.screenshot({ path: join(SHOTS, 'decrypted-valid.png'), fullPage: true });
+    await page!.reload();
+    assert.equal(await page!.textContent('#key-count'), 'no key');
+    await open(page!, [env]);
+    assert.equal((await shown(page!)).state, 'cannot-check', 'after a reload the key is gone');
+  });
+
+  test('a PEM key (KDE\'s unittest-cert.key.pem) decrypts in the page as `verify --key` does (MANIFEST: OpenSSL decrypts with it)', async () => {
+    const key = corpusPath('kde-mimetreeparser/DERIVED/unittest-cert.key.pem');
+    await page!.reload();
+    await page!.setInputFiles('#key', [key]);
+    await page!.click('#use-key');
+    await page!.waitForFunction(() => /1 key/.test(document.getElementById('key-count')!.textContent ?? ''), undefined, { timeout: 30_000 });
+    for (const rel of ['kde-mimetreeparser/autotests/testdata/smime-encrypted.mbox', 'kde-mimetreeparser/autotests/testdata/smime-opaque-enc+sign.mbox']) {
+      const e = manifest().entries.find((x) => x.path === rel);
+      assert.ok(e?.decrypt?.startsWith('ok with '), `${rel}: ${e?.decrypt}`);
+      const file = unique(corpusPath(rel));
+      await open(page!, [file]);
+      const ours = verdictPart(await report(page!));
+      assert.deepEqual(ours, verdictPart(cliVerify(file, ['--key', key])), rel);
+      assert.equal((ours.layers as { kind: string; decrypted?: boolean }[]).find((l) => l.kind === 'enveloped')?.decrypted, true, `${rel} not decrypted`);
+    }
+    await page!.click('#forget');
+    await page!.waitForFunction(() => document.getElementById('key-count')!.textContent === 'no key');
+  });
+
+  test('the reports name the file, its SHA-256 (as Node computes it), the layers, the verdict and the time', async () => {
+    const file = unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
+    await open(page!, [file]);
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const json = await report(page!) as { file: { name: string; sha256: string }; checkedAt: string; layers: unknown[]; verdict: string };
+    assert.equal(json.file.name, basename(file));
+    assert.equal(json.file.sha256, sha);
+    assert.ok(!Number.isNaN(Date.parse(json.checkedAt)));
+    const html = (await saved(page!, 'report-html')).toString('utf8');
+    for (const needle of [basename(file), sha, 'clear-signed', json.verdict.toUpperCase(), json.checkedAt]) assert.ok(html.includes(needle), `the HTML report lacks ${needle}`);
+    assert.ok(!/<script/i.test(html), 'the HTML report carries a script');
+  });
+
+  test('a .msg shows both views and a searchable property table', async () => {
+    const file = unique(corpusPath('simple-java-mail/modules/simple-java-mail/src/test/resources/pkcs12/test messages/S_MIME test message signed.msg'), 'signed.msg');
+    await open(page!, [file]);
+    assert.ok(await page!.$('#stored'), 'no stored view');
+    assert.ok(await page!.$('#content'), 'no unwrapped view');
+    const all = await page!.$$eval('[data-testid=properties] tbody tr', (r) => r.length);
+    await page!.fill('#prop-search', 'PidTagMessageClass');
+    const some = await page!.$$eval('[data-testid=properties] tbody tr', (r) => r.map((x) => x.textContent ?? ''));
+    assert.ok(some.length >= 1 && some.length < all, `search kept ${some.length} of ${all}`);
+    assert.ok(some.some((x) => x.includes('IPM.Note.SMIME')), some.join('\n'));
+    await top(page!);
+    await page!.screenshot({ path: join(SHOTS, 'msg.png'), fullPage: false });
+  });
+
+  test('no request beyond the page\'s own files; no page error', async () => {
+    const own = new Set(['', 'index.html', 'main.js', 'worker.js', 'style.css'].map((f) => `${web!.url}${f}`));
+    // Only http(s) reaches a network; cid: references of HTML bodies (RFC 2392) and blob:/data:/about: do not.
+    const outside = requests.filter((u) => !own.has(u) && /^https?:/i.test(u));
+    // Chromium reports a refused load a moment after announcing it: wait for each outcome.
+    for (let i = 0; i < 50 && outside.some((u) => !failed.has(u)); i++) await new Promise((ok) => setTimeout(ok, 100));
+    // The only others are the HTML body's remote images, refused by CSP before the network (and the remote server saw none).
+    assert.deepEqual(outside.filter((u) => !CSP_REFUSAL.test(failed.get(u) ?? '')).map((u) => `${u}: ${failed.get(u) ?? 'not refused'}`), []);
+    assert.ok(outside.every((u) => u.startsWith(remoteOrigin)), outside.join('\n'));
+    assert.equal(remoteHits, 0);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('axe-core: no serious or critical violation, wide and narrow (keyboard: every control reachable by Tab)', async (t) => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    // A separate context that may inject axe despite the page's CSP (the page itself is unchanged).
+    const ctx = await browser!.newContext({ bypassCSP: true, viewport: { width: 1200, height: 900 } });
+    const p = await ctx.newPage();
+    await p.goto(web!.url);
+    const first = unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
+    await open(p, [first, unique(corpusPath('simple-java-mail/modules/simple-java-mail/src/test/resources/pkcs12/test messages/S_MIME test message signed.msg'), 'signed.msg')], basename(first));
+    await p.addScriptTag({ content: axe });
+    for (const width of [1200, 360]) {
+      await p.setViewportSize({ width, height: 900 });
+      const result = await p.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      for (const v of result.violations) t.diagnostic(`${width}px: ${v.impact} ${v.id} (${v.nodes.length})`);
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`), [], `at ${width}px`);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at ${width}px`);
+      await top(p);
+      await p.screenshot({ path: join(SHOTS, `page-${width}px.png`), fullPage: false });
+    }
+    // Keyboard: Tab from the top reaches the file chooser, the key form and the first Save button.
+    await p.keyboard.press('Tab');
+    const reached = new Set<string>();
+    for (let i = 0; i < 80; i++) {
+      reached.add(await p.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-testid') || ''));
+      await p.keyboard.press('Tab');
+    }
+    for (const id of ['file', 'anchors', 'key', 'password', 'use-key']) assert.ok(reached.has(id), `Tab does not reach #${id}`);
+    await ctx.close();
+    console.log(`screenshots: ${SHOTS}`);
+    t.diagnostic(`screenshots: ${SHOTS}`);
+  });
+});
