@@ -4,22 +4,11 @@
  * `--version` and `help` never pay for the CMS or X.400 code. The process entry point is bin.ts;
  * nothing here runs at import time.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './packageRoot.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, EXIT_TABLE } from './exit.js';
 import { Printer, UsageError, quietOnClosedPipe, type CommonOptions } from './output.js';
 import { collect, common, inputOptions, keyOptions, outputOptions, trustOptions, wholeNumber } from './options.js';
-
-/** The package version, read from the package.json this file ships in. */
-export function packageVersion(): string {
-  for (const rel of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'smime-bridge' && pkg.version) return pkg.version;
-    } catch { /* next */ }
-  }
-  return '0.0.0';
-}
 
 type Handler = (p: Printer, ...args: any[]) => Promise<number>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -13,7 +13,7 @@ import { toInternet } from '../../smime/index.js';
 import { readMsg, writeMsg } from '../../msg/index.js';
 import { inspect, renderInspect } from './inspectReport.js';
 import { loadBytes, writeOutput } from '../files/io.js';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../packageRoot.js';
 import { type Printer, UsageError } from '../output.js';
 import { existsSync } from 'node:fs';
 import { decodeBody } from '../../mime/encoding.js';
@@ -46,11 +46,7 @@ function opensslVerify(file: string): string {
 
 /** The samples shipped with the package (the repository's samples/ folder, also in the npm package). */
 export function shippedSamples(): string {
-  for (const rel of ['../../../../samples', '../../../samples', '../../samples' /* the bundle, dist/cli/ */]) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, 'clear-signed.eml'))) return dir;
-  }
-  return 'samples';
+  return join(packageRoot(), 'samples');
 }
 
 export async function runDemo(p: Printer, dirArg: string | undefined, o: { out: string }): Promise<number> {

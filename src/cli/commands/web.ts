@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../packageRoot.js';
 import { SmimeBridgeError } from '../../errors.js';
 import type { Printer } from '../output.js';
 
@@ -21,7 +21,7 @@ const CSP = "default-src 'self'; connect-src 'none'; object-src 'none'; base-uri
 
 /** The built page's folder (dist/web beside dist/src). */
 export function webRoot(): string {
-  return fileURLToPath(new URL('../../../web/', import.meta.url));
+  return join(packageRoot(), 'dist', 'web');
 }
 
 /** The file a request path names inside `root`, or undefined when it would leave it. */
