@@ -162,7 +162,7 @@ export async function analyze(fileId: number, name: string, bytes: Uint8Array, s
       const v = decideVerdict(opened, { signatureOnly: undefined, allowAddressMismatch: undefined, allowWeak: [] });
       view.verdict = asPrintedJson<VerdictJson>(verdictJson(opened, v));
       progress('describing certificates and content', 4, 5);
-      view.certificates = layerCertificates(internet, opened);
+      view.certificates = await layerCertificates(internet, opened);
       view.content = messageView(opened.messageObject);
       view.warnings.push(...opened.warnings.map((w) => `${w.code}: ${w.message}`));
     } catch (e) {

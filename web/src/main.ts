@@ -7,6 +7,7 @@ import { h, replace, type Child } from './dom.js';
 import { reportHtml, reportJson } from './report.js';
 import { STATE_WORDS } from './words.js';
 import type { AttachmentView, CertView, ErrorView, FileView, MessageView, Replies, Request, SignerJson, WorkerMessage } from './protocol.js';
+import { keyText } from './protocol.js';
 
 // ---- the worker ----------------------------------------------------------------------------
 let worker: Worker | undefined;
@@ -180,8 +181,8 @@ function signerItem(s: SignerJson): HTMLElement {
 function certTable(certs: CertView[], caption: string): HTMLElement {
   return h('div', {}, certs.map((c, i) => table(`${caption} ${i + 1}: ${c.subject}`, ['Field', 'Value'], [
     ['Source', c.source], ['Subject', c.subject], ['Issuer', c.issuer + (c.selfIssued ? ' (self-issued)' : '')], ['Serial', c.serialHex],
-    ['Valid from', c.notBefore], ['Valid until', c.notAfter], ['SHA-256', h('code', {}, c.sha256)], ['Key', c.keyType],
-    ['Key usage', c.keyUsage.join(', ') || '(none stated)'], ['Extended key usage', c.extKeyUsage.join(', ') || '(none stated)'],
+    ['Valid from', c.notBefore], ['Valid until', c.notAfter], ['SHA-256', h('code', {}, c.sha256)], ['Key', keyText(c)],
+    ['Key usage', (c.keyUsage ?? []).join(', ') || '(none stated)'], ['Extended key usage', (c.extKeyUsage ?? []).join(', ') || '(none stated)'],
     ['E-mail', c.emails.join(', ') || '(none)'], ['CA', c.isCa ? 'yes' : 'no'],
   ], { className: 'kv' })));
 }

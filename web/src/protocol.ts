@@ -3,25 +3,17 @@
  * is computed in the worker from the library and sent as plain data (structured clone).
  */
 
+import type { CertSummary } from '../../src/cms/path/types.js';
+
 /** A typed error as the library raises it (SmimeBridgeError): code, words and where. */
 export interface ErrorView { code: string; message: string; location?: string }
 
-/** One certificate, described for an analyst. */
-export interface CertView {
-  /** Where it came from: `layer 1`, `trust anchor (file.pem)`. */
-  source: string;
-  subject: string;
-  issuer: string;
-  serialHex: string;
-  notBefore: string;
-  notAfter: string;
-  sha256: string;
-  keyType: string;
-  keyUsage: string[];
-  extKeyUsage: string[];
-  emails: string[];
-  isCa: boolean;
-  selfIssued: boolean;
+/** One certificate, described for an analyst: the library's summary and where it came from (`layer 1`, `trust anchor (file.pem)`). */
+export type CertView = CertSummary & { source: string };
+
+/** `RSA 2048 bits`, `EC P-256`, `Ed25519`. */
+export function keyText(c: CertView): string {
+  return c.keyBits !== undefined && !c.curve ? `${c.keyType} ${c.keyBits} bits` : c.curve ? `${c.keyType} ${c.curve}` : c.keyType;
 }
 
 /** One header field: name and decoded value. */

@@ -4,6 +4,7 @@
  * certificates and the trust anchors used, and the time of the check.
  */
 import type { CertView, FileView } from './protocol.js';
+import { keyText } from './protocol.js';
 import { STATE_WORDS } from './words.js';
 
 /** The JSON report of one file. */
@@ -25,8 +26,8 @@ const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.ch
 export function reportHtml(v: FileView, anchors: CertView[]): string {
   const rows = (pairs: [string, unknown][]) => pairs.map(([k, x]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(x)}</td></tr>`).join('');
   const cert = (c: CertView) => `<table>${rows([['Source', c.source], ['Subject', c.subject], ['Issuer', c.issuer], ['Serial', c.serialHex],
-    ['Valid', `${c.notBefore} to ${c.notAfter}`], ['SHA-256', c.sha256], ['Key', c.keyType], ['Key usage', c.keyUsage.join(', ')],
-    ['Extended key usage', c.extKeyUsage.join(', ')], ['E-mail', c.emails.join(', ')]])}</table>`;
+    ['Valid', `${c.notBefore} to ${c.notAfter}`], ['SHA-256', c.sha256], ['Key', keyText(c)], ['Key usage', (c.keyUsage ?? []).join(', ')],
+    ['Extended key usage', (c.extKeyUsage ?? []).join(', ')], ['E-mail', c.emails.join(', ')]])}</table>`;
   const vj = v.verdict;
   const layers = (vj?.layers ?? []).map((l, i) => `<li>Layer ${i + 1}: ${esc(l.kind)} (${esc(l.mediaType)})${l.cms ? `, CMS ${esc(l.cms.contentType)}` : ''}${l.error ? ` — ${esc(l.error.code)}: ${esc(l.error.message)}` : ''}</li>`).join('');
   const signers = (vj?.signers ?? []).map((s) => `<li><strong>${esc(s.state.toUpperCase())}</strong> — ${esc(s.signer.subject || '(certificate not found)')} (layer ${s.layer + 1}; ${esc(s.digestAlgorithm)}/${esc(s.signatureAlgorithm)}; signed ${esc(s.signingTime ?? 'no signing time')})<ul>${s.reasons.map((r) => `<li>${esc(r.severity)}: ${esc(r.code)}: ${esc(r.message)}</li>`).join('')}</ul></li>`).join('');

@@ -47,7 +47,7 @@ async function handle(id: number, req: Request): Promise<unknown> {
       for (const f of req.files) {
         const certs = loadCertificates(new Uint8Array(f.bytes));
         if (certs.length === 0) throw new SmimeBridgeError('INVALID_ARGUMENT', `no certificate found in ${f.name}`);
-        for (const c of certs) { der.push(certDer(c)); views.push(describeCert(c, `trust anchor (${f.name})`)); }
+        for (const c of certs) { der.push(certDer(c)); views.push(await describeCert(c, `trust anchor (${f.name})`)); }
       }
       session.anchors.push(...der);
       anchorViews = [...anchorViews, ...views];
