@@ -5,7 +5,8 @@
  * that replays each; inputs that reached new coverage go to `fuzz/corpus/<target>/` (not committed)
  * and seed the next run.
  *
- *   npm run fuzz [-- --time 180] [--target eml[,msg,...]] [--timeout-ms 3000] [--heap-mb 1024]
+ *   npm run fuzz [-- --time 180] [--runs N] [--target eml[,msg,...]] [--timeout-ms 3000] [--heap-mb 1024]
+ *   npm run fuzz -- --time 1200 --runs 1000000     (the long campaign: 1M inputs or 20 min per target)
  *   npm run fuzz -- --replay fuzz/findings/eml/hang-0123abcd.bin
  *   npm run fuzz -- --minimize fuzz/findings/eml/exception-0123abcd.bin
  *   npm run fuzz:ci        (every harness over its seeds, --ci --time 12; fails on a finding)
@@ -23,6 +24,7 @@ const arg = (name: string): string | undefined => { const i = args.indexOf(name)
 const ci = args.includes('--ci');
 const time = Number(arg('--time') ?? (ci ? 12 : 180));
 const heapMb = Number(arg('--heap-mb') ?? 1024);
+const runs = Number(arg('--runs') ?? Infinity);
 const timeoutMs = arg('--timeout-ms') ?? '3000';
 const rssMb = String(heapMb + 512);
 const worker = new URL('./engine/worker.js', import.meta.url).pathname;
@@ -31,7 +33,8 @@ function child(target: string, extra: string[]): Promise<{ code: number | null; 
   return new Promise((ok) => {
     let stats: WorkerStats | undefined;
     const p = fork(worker, ['--target', target, '--timeout-ms', timeoutMs, '--rss-mb', rssMb, ...extra], {
-      execArgv: [`--max-old-space-size=${heapMb}`, '--stack-size=984'], stdio: 'inherit',
+      // stdin is /dev/null: a harness (the command line) that reads standard input gets an empty one.
+      execArgv: [`--max-old-space-size=${heapMb}`, '--stack-size=984'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     p.on('message', (m: { stats?: WorkerStats; progress?: Record<string, unknown> }) => {
       if (m.stats) stats = m.stats;
@@ -60,20 +63,20 @@ const names = arg('--target')?.split(',');
 const chosen = names ? targets.filter((t) => names.includes(t.name)) : targets;
 if (chosen.length === 0) { console.error(`unknown target; known: ${targets.map((t) => t.name).join(', ')}`); process.exit(2); }
 
-interface Row { target: string; inputs: number; seconds: number; rate: number; functions: string; blocks: string; corpus: number; findings: number; restarts: number }
+interface Row { target: string; inputs: number; seconds: number; cpu: number; rate: number; functions: string; blocks: string; corpus: number; findings: number; restarts: number }
 const rows: Row[] = [];
 let failed = false;
 for (const t of chosen) {
   const started = Date.now();
   const deadline = started + time * 1000;
-  let inputs = 0, restarts = 0;
+  let inputs = 0, restarts = 0, cpu = 0;
   let last: WorkerStats | undefined;
   const sigs = new Set<string>();
   const before = new Set(existsSync(join(repoRoot, 'fuzz/findings', t.name)) ? readdirSync(join(repoRoot, 'fuzz/findings', t.name)) : []);
-  while (Date.now() < deadline - 1000) {
+  while (Date.now() < deadline - 1000 && inputs < runs) {
     const left = Math.max(1, Math.round((deadline - Date.now()) / 1000));
-    const r = await child(t.name, ['--time', String(left), ...(ci ? ['--ci'] : []), ...(arg('--seed') ? ['--seed', arg('--seed')!] : [])]);
-    if (r.stats) { inputs += r.stats.inputs; last = r.stats; r.stats.findings.forEach((s) => sigs.add(s)); }
+    const r = await child(t.name, ['--time', String(left), ...(Number.isFinite(runs) ? ['--runs', String(runs - inputs)] : []), ...(ci ? ['--ci'] : []), ...(arg('--seed') ? ['--seed', arg('--seed')!] : [])]);
+    if (r.stats) { inputs += r.stats.inputs; cpu += r.stats.cpuSeconds; last = r.stats; r.stats.findings.forEach((s) => sigs.add(s)); }
     if (r.code === 0 && r.stats) break;
     // Killed (hang, memory) or died (V8 heap abort): keep the input it was on, then go on.
     restarts++;
@@ -90,16 +93,16 @@ for (const t of chosen) {
   const after = existsSync(join(repoRoot, 'fuzz/findings', t.name)) ? readdirSync(join(repoRoot, 'fuzz/findings', t.name)).filter((f) => f.endsWith('.bin') && !before.has(f)) : [];
   const seconds = (Date.now() - started) / 1000;
   const row: Row = {
-    target: t.name, inputs, seconds: Math.round(seconds), rate: Math.round(inputs / seconds),
+    target: t.name, inputs, seconds: Math.round(seconds), cpu: Math.round(cpu), rate: Math.round(inputs / seconds),
     functions: last ? `${last.functionsCovered}/${last.functionsSeen}` : '?', blocks: last ? `${last.blocksCovered}/${last.blocksSeen}` : '?',
     corpus: last?.corpus ?? 0, findings: after.length, restarts,
   };
   rows.push(row);
   if (after.length > 0) failed = true;
-  console.log(`${t.name}: ${inputs} inputs in ${row.seconds} s (${row.rate}/s), functions ${row.functions}, blocks ${row.blocks}, corpus ${row.corpus}, new findings ${after.length}${after.length ? ': ' + after.map((f) => `fuzz/findings/${t.name}/${f}`).join(' ') : ''}`);
+  console.log(`${t.name}: ${inputs} inputs in ${row.seconds} s (${row.rate}/s; ${row.cpu} s CPU), functions ${row.functions}, blocks ${row.blocks}, corpus ${row.corpus}, new findings ${after.length}${after.length ? ': ' + after.map((f) => `fuzz/findings/${t.name}/${f}`).join(' ') : ''}`);
 }
-console.log('\n| target | inputs | seconds | inputs/s | functions covered/seen | blocks covered/seen | corpus | new findings |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.target} | ${r.inputs} | ${r.seconds} | ${r.rate} | ${r.functions} | ${r.blocks} | ${r.corpus} | ${r.findings} |`);
+console.log('\n| target | inputs | seconds | CPU s | inputs/s | functions covered/seen | blocks covered/seen | corpus | new findings |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.target} | ${r.inputs} | ${r.seconds} | ${r.cpu} | ${r.rate} | ${r.functions} | ${r.blocks} | ${r.corpus} | ${r.findings} |`);
 if (failed) console.log('\nreplay a finding: npm run fuzz -- --replay fuzz/findings/<target>/<file>.bin');
 process.exit(failed && ci ? 1 : 0);

@@ -2,7 +2,7 @@
  * One fuzzing child process: runs one target under a watchdog, steered by V8 block coverage.
  * Started by `fuzz/run.ts` with `--max-old-space-size`; reports its statistics over IPC.
  *
- *   node dist/fuzz/engine/worker.js --target NAME --time S [--ci] [--seed N]
+ *   node dist/fuzz/engine/worker.js --target NAME --time S [--runs N] [--ci] [--seed N]
  *   node dist/fuzz/engine/worker.js --target NAME --replay FILE
  *   node dist/fuzz/engine/worker.js --target NAME --minimize FILE
  */
@@ -29,6 +29,8 @@ export interface WorkerStats {
   blocksSeen: number;
   findings: string[];
   slowestMs: number;
+  /** CPU time (user + system) of this process, seconds: the honest measure on a shared machine. */
+  cpuSeconds: number;
 }
 
 const args = process.argv.slice(2);
@@ -138,6 +140,9 @@ if (minimizeFile) {
 // --- the fuzzing loop -------------------------------------------------------------------------
 const ci = args.includes('--ci');
 const seconds = Number(arg('--time') ?? 120);
+/** Stop after this many inputs (`--runs`), whichever of time and runs comes first. */
+const maxRuns = Number(arg('--runs') ?? Infinity);
+const cpu0 = process.cpuUsage();
 const rng = new Rng(Number(arg('--seed') ?? (ci ? 12 : Date.now() & 0x7fffffff)));
 const cov = new CoverageMap((url) => url.includes('/dist/src/'));
 await cov.start();
@@ -189,9 +194,9 @@ function keep(input: Uint8Array): void {
 
 let batchSize = 1;
 let lastReport = Date.now();
-while (Date.now() < deadline) {
+while (Date.now() < deadline && inputs < maxRuns) {
   const batch: Uint8Array[] = [];
-  for (let k = 0; k < batchSize && Date.now() < deadline; k++) {
+  for (let k = 0; k < batchSize && Date.now() < deadline && inputs < maxRuns; k++) {
     const input = target.generator && rng.chance(0.15) ? generated() : mutator.mutate(pickCorpus(), pickCorpus);
     batch.push(input);
     await exec(input);
@@ -219,6 +224,7 @@ while (Date.now() < deadline) {
 const stats: WorkerStats = {
   target: target.name, inputs, seconds: (Date.now() - t0) / 1000, seeds: seeds.length, corpus: corpus.length,
   ...cov.summary(), findings, slowestMs,
+  cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
 };
 await watchdog.terminate();
 if (process.send) process.send({ stats }, () => process.exit(0)); else { console.log(JSON.stringify(stats)); process.exit(0); }
