@@ -9,7 +9,7 @@
  *   npm run fuzz -- --time 1200 --runs 1000000     (the long campaign: 1M inputs or 20 min per target)
  *   npm run fuzz -- --replay fuzz/findings/eml/hang-0123abcd.bin
  *   npm run fuzz -- --minimize fuzz/findings/eml/exception-0123abcd.bin
- *   npm run fuzz:ci        (every harness over its seeds, --ci --time 12; fails on a finding)
+ *   npm run fuzz:ci        (every harness over its seeds, --ci --time 30; fails on a finding)
  */
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, readFileSync } from 'node:fs';

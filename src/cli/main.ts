@@ -151,7 +151,8 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.code === 'commander.help' && e.exitCode !== 0 ? EXIT.USAGE : EXIT.OK;
       const p = new Printer({ json: argv.includes('--json') });
-      return p.error(new UsageError(e.message.replace(/^error: /, '')));
+      // commander puts its suggestion on a line of its own; one line here (split, not a regex: linear)
+      return p.error(new UsageError(e.message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ')));
     }
     return new Printer({ json: argv.includes('--json'), verbose: argv.includes('-v') || argv.includes('--verbose') }).error(e);
   }

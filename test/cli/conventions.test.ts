@@ -313,3 +313,11 @@ test('on a terminal a batch shows a progress bar (convert; verify once the run t
   const piped = runCli(['verify', box]);
   assert.doesNotMatch(piped.stdout + piped.stderr, /msg\/s/, 'no bar when not on a terminal');
 });
+
+test('a misspelt option is one error line with commander\'s suggestion, not an escaped line break', () => {
+  const r = runCli(['sign', join(S, 'plain.eml'), '--encrypt-to', 'x']);
+  assert.equal(r.status, 2);
+  const first = r.stderr.split('\n')[0]!;
+  assert.match(first, /^smime-bridge: USAGE: unknown option '--encrypt-to' \(Did you mean --encrypt\?\)$/);
+  assert.doesNotMatch(r.stderr, /\\x0a/);
+});
