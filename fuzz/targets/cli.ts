@@ -193,7 +193,8 @@ export const cliTarget: Target = {
       throw new OracleFailure('cli-silent', `exit ${code} with no message for ${JSON.stringify(argv).slice(0, 200)}`);
     }
     const command = argv.find((a) => !a.startsWith('-'));
-    const helpOrVersion = argv.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version' || a === 'help');
+    // commander reads a cluster of short flags (`-qV`, `-V-V`) letter by letter, and program options after the command
+    const helpOrVersion = argv.some((a) => /^-[^-]*[hV]/.test(a) || a === '--help' || a === '--version' || a === 'help');
     if ((command === 'inspect' || command === 'verify') && argv.includes('--json') && !helpOrVersion) {
       const out = io.out().trim();
       if (out && !isJsonText(out)) throw new OracleFailure('cli-json', `${command} --json wrote non-JSON: ${out.slice(0, 200)}`);
