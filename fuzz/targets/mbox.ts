@@ -43,7 +43,9 @@ export const mboxTarget: Target = {
     if (summary(big) !== summary(small)) throw new OracleFailure('mbox-chunking', `split differs by chunk size: ${summary(big).slice(0, 200)} vs ${summary(small).slice(0, 200)}`);
     // A blank preamble (whitespace before the first `From ` line) is no entry (src/cli/mbox.ts).
     let at = 0;
-    if (big[0] && big[0].offset > 0 && input.subarray(0, big[0].offset).every((c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) at = big[0].offset;
+    const blank = (b: Uint8Array) => b.every((c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d);
+    if (big.length === 0 && blank(input)) return; // only white space: no message and no preamble
+    if (big[0] && big[0].offset > 0 && blank(input.subarray(0, big[0].offset))) at = big[0].offset;
     for (const i of big) {
       if (i.offset !== at) throw new OracleFailure('mbox-coverage', `entry ${i.index} at ${i.offset}, expected ${at}`);
       at += i.size;

@@ -104,6 +104,7 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
     let firstIsMessage: boolean | undefined; // decided before the first entry's start is dropped
     let skipping = false; // the current entry exceeds max: its bytes are dropped as they come
     let skippedBytes = 0;
+    let skippedBlank = true; // every dropped byte of the current entry was white space (a blank preamble stays no entry)
     let scanFrom = 0; // where to resume looking for `\nFrom `
     // Emit the current entry made of `skippedBytes` dropped bytes plus q[0..n).
     const entry = (n: number): MboxItem | undefined => {
@@ -113,7 +114,8 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
       let item: MboxItem | undefined;
       if (!isMessage) {
         // RFC 4155 section 2: the file begins with a From line; text before it is no message.
-        if (skipping || !isBlank(q.bytes().subarray(0, n))) item = { index: 0, offset: 0, size, preamble: true };
+        // A blank one is no entry at all, whether it fitted the limit or was dropped as it came.
+        if (!(skippedBlank && isBlank(q.bytes().subarray(0, n)))) item = { index: 0, offset: 0, size, preamble: true };
         q.drop(n);
       } else if (skipping) {
         item = { index: ++index, offset: fileOffset, size };
@@ -125,6 +127,7 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
       first = false;
       skipping = false;
       skippedBytes = 0;
+      skippedBlank = true;
       scanFrom = 0;
       return item;
     };
@@ -140,6 +143,7 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
         const dropN = q.len - 5;
         if (first && !skipping) firstIsMessage = startsMessage(q.bytes().subarray(0, Math.min(q.len, 1000)));
         skipping = true;
+        if (skippedBlank) skippedBlank = isBlank(q.bytes().subarray(0, dropN));
         q.drop(dropN);
         skippedBytes += dropN;
       }
