@@ -187,15 +187,18 @@ export const cliTarget: Target = {
       io.restore();
       rebuild();
     }
+    // after `--` every argument is an operand (POSIX Utility Syntax Guideline 10), `--json` too
+    const dd = argv.indexOf('--');
+    const opts = dd < 0 ? argv : argv.slice(0, dd);
     if (code === EXIT.INTERNAL) throw lastError ?? new OracleFailure('cli-internal', `exit 3 without an error: ${io.text().slice(0, 300)}`);
     if (!EXIT_CODES.has(code)) throw new OracleFailure('cli-exit', `exit ${code} is not in the table for ${JSON.stringify(argv).slice(0, 200)}`);
-    if (code !== EXIT.OK && code !== EXIT.UNTRUSTED && code !== EXIT.UNSIGNED && code !== EXIT.INVALID && code !== EXIT.CANNOT_CHECK && io.text().trim() === '' && !argv.some((a) => a === '-q' || a === '--quiet')) {
+    if (code !== EXIT.OK && code !== EXIT.UNTRUSTED && code !== EXIT.UNSIGNED && code !== EXIT.INVALID && code !== EXIT.CANNOT_CHECK && io.text().trim() === '' && !opts.some((a) => a === '-q' || a === '--quiet')) {
       throw new OracleFailure('cli-silent', `exit ${code} with no message for ${JSON.stringify(argv).slice(0, 200)}`);
     }
-    const command = argv.find((a) => !a.startsWith('-'));
+    const command = opts.find((a) => !a.startsWith('-'));
     // commander reads a cluster of short flags (`-qV`, `-V-V`) letter by letter, and program options after the command
-    const helpOrVersion = argv.some((a) => /^-[^-]*[hV]/.test(a) || a === '--help' || a === '--version' || a === 'help');
-    if ((command === 'inspect' || command === 'verify') && argv.includes('--json') && !helpOrVersion) {
+    const helpOrVersion = opts.some((a) => /^-[^-]*[hV]/.test(a) || a === '--help' || a === '--version' || a === 'help');
+    if ((command === 'inspect' || command === 'verify') && opts.includes('--json') && !helpOrVersion) {
       const out = io.out().trim();
       if (out && !isJsonText(out)) throw new OracleFailure('cli-json', `${command} --json wrote non-JSON: ${out.slice(0, 200)}`);
     }

@@ -109,6 +109,8 @@ export class Printer {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** A JSON line went out already: what follows (an error too) must be one line each (JSON Lines). */
+  private jsonLines = false;
 
   constructor(o: CommonOptions = {}) {
     this.json = !!o.json;
@@ -136,14 +138,15 @@ export class Printer {
   /** The one JSON object of a command (or one JSON line of a run over many inputs). */
   result(obj: unknown, pretty = true): void {
     if (!this.json) return;
-    process.stdout.write(`${JSON.stringify(obj, jsonReplacer, pretty ? 2 : undefined)}\n`);
+    if (!pretty) this.jsonLines = true;
+    process.stdout.write(`${JSON.stringify(obj, jsonReplacer, pretty && !this.jsonLines ? 2 : undefined)}\n`);
   }
 
   /** Report an error: the JSON record on stdout with --json, else one line (+ hint) on stderr. Returns the exit code. */
   error(e: unknown, context?: string): number {
     const r = errorRecord(e);
     if (this.json) {
-      process.stdout.write(`${JSON.stringify({ error: r, ...(context ? { input: context } : {}) }, jsonReplacer, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ error: r, ...(context ? { input: context } : {}) }, jsonReplacer, this.jsonLines ? undefined : 2)}\n`);
       return r.exitCode;
     }
     const where = r.location ? formatLocation(r.location) : '';

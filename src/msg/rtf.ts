@@ -7,6 +7,7 @@
 import { SmimeBridgeError } from '../errors.js';
 import { decodeCodepage } from './codepage.js';
 import { crc32Rtf } from './crc.js';
+import { latin1 } from '../mime/bytes.js';
 
 /** MS-OXRTFCP 2.1.3.1.1: the dictionary's initial 207 bytes. */
 const PREBUF = '{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par \\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx';
@@ -140,7 +141,8 @@ export function fontCodepages(rtf: Uint8Array): Map<number, number> {
     if (c === 0x7b) depth++;
     else if (c === 0x7d && --depth === 0) break;
   }
-  const table = String.fromCharCode(...rtf.subarray(start + 9, end));
+  // latin1 goes in chunks: a spread of a font table up to 1 MiB would exceed the call stack
+  const table = latin1(rtf, start + 9, end);
   for (const m of table.matchAll(/\\f(\d{1,5})([^{}]*)/g)) {
     const cs = /\\fcharset(\d{1,3})/.exec(m[2]!);
     const cp = cs ? FCHARSET_CP[Number(cs[1])] : undefined;
@@ -174,7 +176,8 @@ export function deencapsulateHtml(rtf: Uint8Array, onSubstitution?: (cp: number)
       s = '';
       for (const b of bytes) s += table[b];
     } else {
-      s = decodeCodepage(Uint8Array.from(bytes), use) ?? String.fromCharCode(...bytes);
+      const run = Uint8Array.from(bytes);
+      s = decodeCodepage(run, use) ?? latin1(run);
     }
     if (onSubstitution && s.includes('\ufffd')) onSubstitution(use);
     out.push(s);

@@ -321,3 +321,12 @@ test('a misspelt option is one error line with commander\'s suggestion, not an e
   assert.match(first, /^smime-bridge: USAGE: unknown option '--encrypt-to' \(Did you mean --encrypt\?\)$/);
   assert.doesNotMatch(r.stderr, /\\x0a/);
 });
+
+test('JSON Lines stay JSON Lines: an error after the per-file lines (a report that cannot be written) is one line too', () => {
+  const r = runCli(['verify', '--json', join(S, 'clear-signed.eml'), join(S, 'plain.eml'), '--ca', CA, '--report', out('no-such-folder/r.jsonl')]);
+  assert.equal(r.status, 1);
+  const lines = r.stdout.trim().split('\n');
+  assert.ok(lines.length >= 3, r.stdout);
+  for (const l of lines) JSON.parse(l);
+  assert.equal(JSON.parse(lines.at(-1)!).error.code, 'IO_ERROR');
+});

@@ -21,6 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMbox } from '../../src/cli/files/mbox.js';
+import { deencapsulateHtml } from '../../src/msg/rtf.js';
 
 const b = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const code = (c: string) => (e: unknown) => e instanceof SmimeBridgeError && e.code === c;
@@ -148,3 +149,11 @@ test('RFC 4155 2: an mbox of 130 000 tiny messages splits into 130 000 entries (
 
 // RecipientInfo caps (one private-key operation per distinct matching RecipientInfo, content
 // decrypted once) are tested in test/cms/bounds.test.ts.
+
+test('MS-OXRTFEX 2.4.1: a font table of 300 000 bytes and a run of 200 000 \\\'hh escapes de-encapsulate (no argument spread past the call stack)', () => {
+  // the campaign's rtf finding: String.fromCharCode(...table) threw RangeError on a long font table
+  const table = `{\\fonttbl{\\f0\\fcharset0 Arial;}{\\f1\\fcharset204 ${'x'.repeat(300000)};}}`;
+  const rtf = b(`{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 ${table}{\\*\\htmltag19 <p>}${"\\'41".repeat(200000)}{\\*\\htmltag19 </p>}}`);
+  const html = deencapsulateHtml(rtf);
+  assert.equal(html, `<p>${'A'.repeat(200000)}</p>`);
+});
