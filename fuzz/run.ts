@@ -29,18 +29,21 @@ const timeoutMs = arg('--timeout-ms') ?? '3000';
 const rssMb = String(heapMb + 512);
 const worker = new URL('./engine/worker.js', import.meta.url).pathname;
 
-function child(target: string, extra: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stats?: WorkerStats }> {
+interface Progress { inputs: number; cpuSeconds: number }
+
+function child(target: string, extra: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stats?: WorkerStats; progress?: Progress }> {
   return new Promise((ok) => {
     let stats: WorkerStats | undefined;
+    let progress: Progress | undefined;
     const p = fork(worker, ['--target', target, '--timeout-ms', timeoutMs, '--rss-mb', rssMb, ...extra], {
       // stdin is /dev/null: a harness (the command line) that reads standard input gets an empty one.
       execArgv: [`--max-old-space-size=${heapMb}`, '--stack-size=984'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    p.on('message', (m: { stats?: WorkerStats; progress?: Record<string, unknown> }) => {
+    p.on('message', (m: { stats?: WorkerStats; progress?: Record<string, unknown> & Progress }) => {
       if (m.stats) stats = m.stats;
-      if (m.progress) console.error(`  ... ${JSON.stringify(m.progress)}`);
+      if (m.progress) { progress = m.progress; console.error(`  ... ${JSON.stringify(m.progress)}`); }
     });
-    p.on('exit', (code, signal) => ok({ code, signal, stats }));
+    p.on('exit', (code, signal) => ok({ code, signal, stats, progress }));
   });
 }
 
@@ -78,6 +81,8 @@ for (const t of chosen) {
     const r = await child(t.name, ['--time', String(left), ...(Number.isFinite(runs) ? ['--runs', String(runs - inputs)] : []), ...(ci ? ['--ci'] : []), ...(arg('--seed') ? ['--seed', arg('--seed')!] : [])]);
     if (r.stats) { inputs += r.stats.inputs; cpu += r.stats.cpuSeconds; last = r.stats; r.stats.findings.forEach((s) => sigs.add(s)); }
     if (r.code === 0 && r.stats) break;
+    // A child that was killed sends no statistics: count what its last progress report said.
+    if (!r.stats && r.progress) { inputs += r.progress.inputs; cpu += r.progress.cpuSeconds; }
     // Killed (hang, memory) or died (V8 heap abort): keep the input it was on, then go on.
     restarts++;
     const dir = join(repoRoot, 'fuzz/findings', t.name);

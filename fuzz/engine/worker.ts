@@ -217,7 +217,8 @@ while (Date.now() < deadline && inputs < maxRuns) {
   if (!ci && Date.now() - lastReport > 30000) {
     lastReport = Date.now();
     const s = cov.summary();
-    process.send?.({ progress: { target: target.name, inputs, seconds: (Date.now() - t0) / 1000, corpus: corpus.length, ...s, findings: findings.length } });
+    const c = process.cpuUsage(cpu0);
+    process.send?.({ progress: { target: target.name, inputs, seconds: (Date.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, corpus: corpus.length, ...s, findings: findings.length } });
   }
 }
 
