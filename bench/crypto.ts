@@ -8,7 +8,7 @@ import type { BenchKeys, Generated } from './inputs.js';
 import { join } from 'node:path';
 import { CLI, runChild, runProcess } from './proc.js';
 import { OUT_DIR } from './inputs.js';
-import { alternate, mb } from './stats.js';
+import { alternate, mb, median } from './stats.js';
 import type { Row } from './report.js';
 
 function check(what: string, r: { status: number | null; stderr: string }): void {
@@ -50,6 +50,8 @@ export async function benchVerify(g: Generated, keys: BenchKeys, rounds: number,
 export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number, target: boolean, cli: boolean): Promise<Row[]> {
   const rss: number[] = [];
   const cliRss: number[] = [];
+  const peerCpu: number[] = [];
+  const cliCpu: number[] = [];
   const expectBytes = statSync(g.content).size;
   const cliOut = join(OUT_DIR, 'large', 'decrypted.eml');
   mkdirSync(join(OUT_DIR, 'large'), { recursive: true });
@@ -62,9 +64,9 @@ export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number
     if (r.status !== 0) cliError = r.stderr.trim().split('\n')[0];
   }
   const s = await alternate(rounds, [
-    { name: 'peer', run: () => { const r = runProcess('openssl', ['cms', '-decrypt', '-in', g.eml, '-recip', keys.cert, '-inkey', keys.key, '-out', '/dev/null']); check('openssl cms -decrypt', r); return r.ms; } },
+    { name: 'peer', run: () => { const r = runProcess('openssl', ['cms', '-decrypt', '-in', g.eml, '-recip', keys.cert, '-inkey', keys.key, '-out', '/dev/null']); check('openssl cms -decrypt', r); peerCpu.push(r.cpuMs); return r.ms; } },
     ...(oursError ? [] : [{ name: 'ours', run: () => { const r = runChild('decrypt', { input: g.eml, cert: keys.cert, key: keys.key, expectBytes }); rss.push(r.maxRssMB); return r.ms; } }]),
-    ...(cli && !cliError ? [{ name: 'cli', run: () => { const r = runProcess(process.execPath, [CLI, 'decrypt', g.eml, '--key', keys.key, '--cert', keys.cert, '-o', cliOut, '--force']); check('smime-bridge decrypt', r); cliRss.push(r.maxRssMB); return r.ms; } }] : []),
+    ...(cli && !cliError ? [{ name: 'cli', run: () => { const r = runProcess(process.execPath, [CLI, 'decrypt', g.eml, '--key', keys.key, '--cert', keys.cert, '-o', cliOut, '--force']); check('smime-bridge decrypt', r); cliRss.push(r.maxRssMB); cliCpu.push(r.cpuMs); return r.ms; } }] : []),
   ]);
   const input = `generated ${g.shape === 'big' ? 'one big attachment' : 'many small parts'}, ${mb(g.bytes)}`;
   const rows: Row[] = [{
@@ -84,7 +86,8 @@ export async function benchDecrypt(g: Generated, keys: BenchKeys, rounds: number
       peer: { label: 'openssl cms -decrypt (whole process)', samples: s.get('peer')! },
       kind: 'within',
       target: target ? 1.2 : undefined, // issue 14
-      note: cliError ? `FAILED: ${cliError}` : `peak RSS ours ${Math.max(...cliRss).toFixed(0)} MiB; ours also writes the decrypted .eml`,
+      // CPU time (user+sys, GNU time) beside the wall-time ratio: Node's GC and I/O threads count too
+      note: cliError ? `FAILED: ${cliError}` : `peak RSS ours ${Math.max(...cliRss).toFixed(0)} MiB; ours also writes the decrypted .eml; CPU user+sys (median): ours ${median(cliCpu).toFixed(0)} ms, openssl ${median(peerCpu).toFixed(0)} ms (${(median(cliCpu) / median(peerCpu)).toFixed(2)}x)`,
     });
   }
   return rows;

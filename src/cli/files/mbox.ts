@@ -10,6 +10,7 @@
  */
 import { open } from 'node:fs/promises';
 import { fromAt, nextSeparator } from '../../formats/mbox.js';
+import { steadyHeapForStreams } from './heap.js';
 
 export { mboxMessageContent, splitMbox, startsWithFromLine, toMboxEntry } from '../../formats/mbox.js';
 export type { MboxEntry } from '../../formats/mbox.js';
@@ -95,6 +96,7 @@ export async function* readMbox(path: string, opts: MboxReadOptions = {}): Async
   const max = opts.maxMessageBytes ?? DEFAULT_MAX;
   const chunkSize = opts.chunkBytes ?? 1 << 20;
   const fh = await open(path, 'r');
+  steadyHeapForStreams();
   try {
     const q = new ByteQueue();
     const chunk = new Uint8Array(chunkSize);
