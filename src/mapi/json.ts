@@ -207,7 +207,11 @@ function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string, att
     const value: PropValue = type & MV_FLAG
       ? (Array.isArray(pj.value) ? pj.value.map((v) => scalarFromJson(type & ~MV_FLAG, v, label)) : (() => { throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.value must be an array`, { propertyTag: label }); })())
       : scalarFromJson(type, pj.value ?? null, label);
-    const flags = typeof pj.flags === 'number' ? pj.flags : undefined;
+    // MS-OXMSG 2.4.2.1: the flags of a property entry are a 32-bit unsigned integer; nothing else can be written
+    if (pj.flags !== undefined && !(Number.isInteger(pj.flags) && (pj.flags as number) >= 0 && (pj.flags as number) <= 0xffffffff)) {
+      throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.flags ${JSON.stringify(pj.flags)} is not a 32-bit unsigned integer (MS-OXMSG 2.4.2.1)`, { propertyTag: label });
+    }
+    const flags = pj.flags as number | undefined;
     if (type === PT_OBJECT && !(attachment && pj.tag === '0x3701000D')) {
       // MS-OXMSG 2.2.2.1-2: the only object a .msg stores is an attachment's PidTagAttachDataObject
       throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}: PT_OBJECT only as an attachment's PidTagAttachDataObject (0x3701000D)`, { propertyTag: label });

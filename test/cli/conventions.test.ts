@@ -330,3 +330,9 @@ test('JSON Lines stay JSON Lines: an error after the per-file lines (a report th
   for (const l of lines) JSON.parse(l);
   assert.equal(JSON.parse(lines.at(-1)!).error.code, 'IO_ERROR');
 });
+
+test('an empty --out is a usage error, not a rename to "" (fuzz finding: convert DIR --out "" --to mbox)', () => {
+  const r = runCli(['convert', S, '--out', '', '--to', 'mbox']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /USAGE: --out needs a folder/);
+});

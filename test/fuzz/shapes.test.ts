@@ -157,3 +157,10 @@ test('MS-OXRTFEX 2.4.1: a font table of 300 000 bytes and a run of 200 000 \\\'h
   const html = deencapsulateHtml(rtf);
   assert.equal(html, `<p>${'A'.repeat(200000)}</p>`);
 });
+
+test('MS-OXMSG 2.4.2.1: messageFromJson takes property flags only as a 32-bit unsigned integer (1e308 read as Infinity came back as null)', () => {
+  const withFlags = (flags: unknown) => messageFromJson(jsonMessage({ properties: [{ tag: '0x0037001F', type: 'PT_UNICODE', value: 'x', flags }] }));
+  for (const bad of [Infinity, -1, 1.5, 0x100000000, '2', null]) assert.throws(() => withFlags(bad), code('MAPI_JSON_INVALID'), String(bad));
+  const m = withFlags(0xffffffff);
+  assert.equal(readMsg(writeMsg(m)).message.properties.get(0x0037001f)?.flags, 0xffffffff);
+});

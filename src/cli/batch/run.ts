@@ -196,7 +196,7 @@ async function openMboxOutput(path: string, force: boolean) {
     /** Keep the file (complete run) or drop it (interrupted). */
     close: async (keep: boolean) => {
       await fh.close();
-      if (keep) await rename(tmp, path);
+      if (keep) await rename(tmp, path).catch((e) => { throw new SmimeBridgeError('IO_ERROR', `cannot write ${path}: ${errnoText(e)}`); });
       else await unlink(tmp).catch(() => undefined);
     },
   };

@@ -25,6 +25,7 @@ const usage = (m: string) => new UsageError(m);
 
 export async function runConvert(p: Printer, paths: string[], o: ConvertValues): Promise<number> {
   if (o.out !== undefined) {
+    if (o.out === '') throw usage('--out needs a folder (or, with --to mbox, a file) name; it was empty');
     if (o.to === undefined) throw usage('a batch (--out) needs --to msg|eml|json|mbox');
     if (o.force && o.skipExisting) throw usage('--force and --skip-existing contradict each other');
     const verify = o.verify ? await openOptionsFrom(o) : undefined;
