@@ -53,6 +53,10 @@ await build({
   chunkNames: '[name]-[hash]',
   banner: { js: "import { createRequire as __smimeBridgeRequire } from 'node:module'; const require = __smimeBridgeRequire(import.meta.url);" },
   plugins: [lazyIconv],
+  // The queue mode's clients (issue 15) stay packages of their own, loaded from node_modules by
+  // the queue and IMAP commands only: BullMQ requires ioredis at run time, and imapflow needs the
+  // whole iconv-lite (getCodec), not the three functions the stand-in above forwards.
+  external: ['bullmq', 'ioredis', 'imapflow'],
   logLevel: 'warning',
 });
 rmSync(target, { recursive: true, force: true });
