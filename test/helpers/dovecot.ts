@@ -57,6 +57,7 @@ protocols = imap
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 default_internal_user = ${root ? 'dovecot' : me.username}
 default_internal_group = ${group}
 default_login_user = ${root ? 'dovenull' : me.username}

@@ -97,20 +97,20 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   process.on('SIGTERM', onTerm);
 
   let idleTimer: NodeJS.Timeout | undefined;
-  if (o.untilEmpty) {
-    const queue = openQueue(o);
+  let finished = false;
+  const idleQueue = o.untilEmpty ? openQueue(o) : undefined;
+  if (idleQueue) {
     const check = async () => {
       try {
-        const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        const c = await idleQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
         if (Object.values(c).every((n) => n === 0)) {
-          await queue.close();
           void worker.close();
           return;
         }
       } catch {
         // Redis away: look again later
       }
-      idleTimer = setTimeout(() => void check(), 500);
+      if (!finished) idleTimer = setTimeout(() => void check(), 500);
     };
     idleTimer = setTimeout(() => void check(), 500);
   }
@@ -118,9 +118,11 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     await worker.waitUntilReady().catch((e) => { throw queueError(o, e); });
     await worker.run();
   } finally {
+    finished = true;
     if (idleTimer) clearTimeout(idleTimer);
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    await idleQueue?.close().catch(() => undefined);
     await closeConnections(ctxBase);
     await report?.close().catch(() => undefined);
     redis.disconnect();
