@@ -28,7 +28,7 @@ export interface ImapOptionValues { imapTls?: boolean; starttls?: boolean; imapI
 /** The access options from the command line; the password from a file, a variable or a prompt. */
 export async function imapAccessFrom(o: ImapOptionValues, what: string, usage: (m: string) => Error): Promise<ImapAccess> {
   if (o.imapTls && o.starttls) throw usage('--imap-tls and --starttls contradict each other');
-  const password = await resolvePassword({ passwordFile: o.imapPasswordFile, passwordEnv: o.imapPasswordEnv }, what, usage);
+  const password = await resolvePassword({ passwordFile: o.imapPasswordFile, passwordEnv: o.imapPasswordEnv }, what, usage, 'imap-');
   return { tls: o.imapTls, starttls: o.starttls, insecure: o.imapInsecure, password };
 }
 
