@@ -178,7 +178,11 @@ function finish(quick: boolean, machine: ReturnType<typeof machineInfo>, rows: R
     }
   }
   const path = quick ? join(OUT_DIR, 'RESULTS-quick.md') : resolve('bench/RESULTS.md');
+  // The queue benchmark's section (bench/queue.ts, its own command) is kept as it is.
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const queueSection = /<!-- queue-bench:begin -->[\s\S]*<!-- queue-bench:end -->/.exec(old)?.[0];
   writeResults(path, machine, rows, { quick, rounds, notes, loadEnd });
+  if (queueSection) writeFileSync(path, `${readFileSync(path, 'utf8').trimEnd()}\n\n${queueSection}\n`);
   process.stdout.write(`${table(rows)}\n\nwritten to ${path}\n`);
 }
 

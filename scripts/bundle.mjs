@@ -51,6 +51,10 @@ const common = {
   minifyWhitespace: true,
   keepNames: false,
   legalComments: 'none',
+  // The queue mode's clients (issue 15) stay packages of their own, loaded from node_modules by
+  // the queue and IMAP commands only: BullMQ requires ioredis at run time, and imapflow needs the
+  // whole iconv-lite (getCodec), not the functions the lazy stand-in forwards.
+  external: ['bullmq', 'ioredis', 'imapflow'],
   logLevel: 'warning',
 };
 await build({

@@ -20,6 +20,8 @@ const CHECKERS = [
   { name: 'chromium', probe: ['/usr/bin/chromium', ['--version']], packages: ['chromium'] },
   { name: 'cmsutil (NSS)', probe: ['cmsutil', ['-H']], packages: ['libnss3-tools'], anyExit: true },
   { name: 'gpgsm', probe: ['gpgsm', ['--version']], packages: ['gpgsm'] },
+  { name: 'redis-server', probe: ['redis-server', ['--version']], packages: ['redis-server'] },
+  { name: 'dovecot (IMAP)', probe: ['/bin/sh', ['-c', '[ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ]']], packages: ['dovecot-imapd'] },
 ];
 
 function present(c) {

@@ -37,6 +37,10 @@ export type ErrorCode =
   | 'MBOX_MALFORMED'
   | 'WORKER_FAILED'
   | 'TIMEOUT'
+  // queue-driven mode and IMAP stores (src/cli/queue, src/cli/imap)
+  | 'IMAP_ERROR'
+  | 'QUEUE_ERROR'
+  | 'JOB_STALLED'
   // mime
   | 'MIME_HEADER_MALFORMED'
   | 'MIME_HEADER_TOO_LARGE'

@@ -8,7 +8,7 @@ import { packageVersion } from './packageRoot.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, EXIT_TABLE } from './exit.js';
 import { Printer, UsageError, quietOnClosedPipe, type CommonOptions } from './output.js';
-import { collect, common, inputOptions, keyOptions, outputOptions, trustOptions, wholeNumber } from './options.js';
+import { collect, common, imapOptions, inputOptions, keyOptions, outputOptions, queueOptions, trustOptions, wholeNumber } from './options.js';
 
 type Handler = (p: Printer, ...args: any[]) => Promise<number>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -36,10 +36,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .helpCommand('help [command]', 'show the help of a command')
     .addHelpText('after', `\n${EXIT_TABLE}\n\nverdicts: valid = signature, digest, path to a trust anchor (--ca), usage and From address all hold;\n  untrusted = the signature holds but no path reaches a trust anchor; invalid = forged, tampered,\n  ambiguous or against policy; cannot-check = encrypted without a key, unsupported, incomplete.\n`);
 
-  common(inputOptions(trustOptions(keyOptions(program.command('convert')
+  common(imapOptions(inputOptions(trustOptions(keyOptions(program.command('convert')
     .description('convert a message: IN OUT by format (.eml, .mbox, .msg, .json; - is stdin/stdout), or a batch with --out DIR')
-    .argument('<paths...>', 'IN OUT, or with --out: inputs (files, folders, Maildir folders, mbox files)')
-    .option('--out <dir>', 'batch: output folder (or, with --to mbox, one mbox file)')
+    .argument('<paths...>', 'IN OUT, or with --out: inputs (files, folders, Maildir folders, mbox files, imap://user@host[:port]/Mailbox)')
+    .option('--out <dir>', 'batch: output folder (or, with --to mbox, one mbox file; or an IMAP mailbox imap://user@host[:port]/Mailbox)')
     .addOption(new Option('--to <format>', 'output format (single: default from OUT\'s extension)').choices(FORMATS))
     .option('--force', 'overwrite existing outputs (default: an existing output is kept and counts as a failure)')
     .option('--skip-existing', 'batch: skip messages whose output exists (resume an interrupted run)')
@@ -48,8 +48,43 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-size <bytes>', 'batch: largest message converted', wholeNumber(1), 512 * 1024 * 1024)
     .option('--timeout <seconds>', 'batch: time limit per message (0 = none)', wholeNumber(0), 600)
     .option('--grace <seconds>', 'batch: after SIGINT/SIGTERM, time running messages get to finish', wholeNumber(0), 5)
-    .option('--verify', 'batch: also verify each message (trust, keys and policy as for verify); the verdict goes into the report')))))
+    .option('--verify', 'batch: also verify each message (trust, keys and policy as for verify); the verdict goes into the report'))))))
     .action(act(async () => (await import('./commands/convert.js')).runConvert));
+
+  const queue = program.command('queue').description('the queue-driven mode on BullMQ/Redis: submit sources as jobs, watch, list failures, retry, report');
+  common(imapOptions(trustOptions(queueOptions(queue.command('submit')
+    .description('split sources into jobs (files, mbox message runs, IMAP UID ranges) and add them to the queue; workers convert them')
+    .argument('<sources...>', 'files, folders, Maildir folders, mbox files, imap://user@host[:port]/Mailbox (paths every worker can read)')
+    .requiredOption('--out <dest>', 'output folder every worker can write (shared storage), or imap://user@host[:port]/Mailbox')
+    .addOption(new Option('--to <format>', 'output format (IMAP: eml)').choices(['eml', 'msg', 'json']))
+    .option('--verify', 'also verify each message (the trust options name files every worker can read); the verdict goes into the report')
+    .option('--strict', 'a recoverable violation of a specification fails the message')
+    .option('--per-job <n>', 'messages per job', wholeNumber(1), 20)
+    .option('--attempts <n>', 'tries of a job (source or destination unreachable) before it goes to the failed set', wholeNumber(1), 5)
+    .option('--backoff <ms>', 'delay before the first retry; doubles each time', wholeNumber(0), 2000)
+    .option('--max-size <bytes>', 'largest message converted', wholeNumber(1), 512 * 1024 * 1024)))))
+    .action(act(async () => (await import('./commands/queue.js')).runSubmit));
+  common(queueOptions(queue.command('status')
+    .description('jobs waiting, active, delayed, completed, failed; messages done, rate and time left')
+    .option('--watch', 'refresh until nothing is left (a progress bar on a terminal)')))
+    .action(act(async () => (await import('./commands/queue.js')).runStatus));
+  common(queueOptions(queue.command('failed').description('the failed set: each job\'s sources, attempts and error code')))
+    .action(act(async () => (await import('./commands/queue.js')).runFailed));
+  common(queueOptions(queue.command('retry').description('put the failed set back in the queue (attempts start again)')))
+    .action(act(async () => (await import('./commands/queue.js')).runRetry));
+  common(queueOptions(queue.command('report')
+    .description('write the run\'s report: one JSON line per source message (converted or failed) and a summary line')
+    .argument('<file>', 'the report (JSON Lines)')
+    .option('--force', 'overwrite an existing report')))
+    .action(act(async () => (await import('./commands/queue.js')).runReport));
+
+  common(imapOptions(queueOptions(program.command('worker')
+    .description('take jobs from the queue and convert them (any number of workers, on any machine); SIGTERM finishes the running message and stops')
+    .option('--concurrency <n>', 'jobs at once', wholeNumber(1), 1)
+    .option('--stalled <seconds>', 'a job whose worker stopped renewing its lock this long ago is run again elsewhere', wholeNumber(1), 30)
+    .option('--until-empty', 'exit when nothing is waiting, delayed or running')
+    .option('--report <file>', 'also write this worker\'s records (JSON Lines; the run\'s report is queue report)'))))
+    .action(act(async () => (await import('./commands/queue.js')).runWorkerCommand));
 
   common(inputOptions(program.command('inspect')
     .description('what a message is: S/MIME class, every layer, signers and their verdict (no trust anchors: untrusted at best), headers, attachments; an mbox lists its messages')

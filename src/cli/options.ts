@@ -82,3 +82,20 @@ export interface TrustValues { ca?: string[]; trustLeaf?: string[]; crl?: string
 export interface OutputValues { out: string; to?: string; force?: boolean }
 /** Values of the input group. */
 export interface InputValues { strict?: boolean; lenient?: boolean; index?: number }
+
+/** IMAP access: TLS, STARTTLS, the password (never in a job or a log). */
+export function imapOptions(c: Command): Command {
+  return c
+    .option('--imap-tls', 'IMAP: TLS from the first byte (as imaps://; port 993 by default)')
+    .option('--starttls', 'IMAP: require STARTTLS (refuse a server that does not offer it)')
+    .option('--imap-insecure', 'IMAP: accept a server certificate that does not chain to a known CA (test servers only)')
+    .option('--imap-password-file <file>', 'IMAP: read the password from the first line of FILE')
+    .option('--imap-password-env <var>', 'IMAP: take the password from environment variable VAR (without either, a terminal asks)');
+}
+
+/** Where the queue is: `--redis URL`, `--queue NAME`. */
+export function queueOptions(c: Command): Command {
+  return c
+    .requiredOption('--redis <url>', 'the Redis server of the queue: redis://host:port (rediss:// for TLS)')
+    .option('--queue <name>', 'queue name (several runs can share one Redis)', 'smime-bridge');
+}

@@ -107,3 +107,12 @@ test('the library loads with import (ESM) and require (CommonJS, Node >= 20.19)'
   const cjs = run(process.execPath, ['--input-type=commonjs', '-e', "const m = require('smime-bridge'); console.log(typeof m.toMessage)"]);
   assert.equal(cjs.stdout.trim(), 'function', cjs.stderr);
 });
+
+test('the queue and IMAP commands load their packages (bullmq, ioredis, imapflow) in the installed package', () => {
+  const q = run(bin, ['queue', 'status', '--redis', 'redis://127.0.0.1:1', '--json']);
+  assert.equal(q.status, 1, q.stdout + q.stderr);
+  assert.equal((JSON.parse(q.stdout) as { error: { code: string } }).error.code, 'QUEUE_ERROR');
+  const i = run(bin, ['convert', 'imap://nobody@127.0.0.1:1/INBOX', '--out', 'imap-out', '--to', 'eml', '--imap-password-env', 'NOPE_PW', '--json'], {});
+  assert.equal(i.status, 2, 'an unset --imap-password-env is a usage error, found after the IMAP code loaded');
+});
+

@@ -13,6 +13,6 @@ test('a missing checker stops npm test at once with one line naming the apt-get 
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^npm test: missing checkers \(openssl, msgconvert, tshark, cmsutil \(NSS\), gpgsm\); install them with: sudo apt-get install -y --no-install-recommends openssl libemail-outlook-message-perl libemail-address-perl tshark libnss3-tools gpgsm$/);
+  assert.match(lines[0]!, /^npm test: missing checkers \(openssl, msgconvert, tshark, cmsutil \(NSS\), gpgsm, redis-server\); install them with: sudo apt-get install -y --no-install-recommends openssl libemail-outlook-message-perl libemail-address-perl tshark libnss3-tools gpgsm redis-server$/);
   assert.equal(r.stdout, '', 'nothing else ran');
 });

@@ -25,8 +25,10 @@ export interface BatchJob {
   id: number;
   /** Read the input from this file... */
   path?: string;
-  /** ...or take these bytes (one mbox entry, `From ` line and quoting included). */
+  /** ...or take these bytes (one mbox entry, `From ` line and quoting included)... */
   mboxEntry?: Uint8Array;
+  /** ...or these (a message as it is, e.g. fetched from IMAP; its format sniffed as a file's would be). */
+  bytes?: Uint8Array;
   /** Name used to pick the input format (`a.eml`, `a.msg`, `a.json`). */
   formatName: string;
   /** Output file and the temporary file to write first (same folder). */
@@ -37,6 +39,12 @@ export interface BatchJob {
   force: boolean;
   /** An existing output means the message was converted by an earlier run: skip it. */
   skipExisting?: boolean;
+  /**
+   * Queue jobs (which may run twice): an existing output with exactly the bytes this conversion
+   * gives counts as written (the same message converted by an earlier attempt); other bytes are
+   * OUTPUT_EXISTS. The output is never replaced.
+   */
+  sameIsDone?: boolean;
   /** Give the output bytes back instead of writing a file (the batch appends them to one mbox). */
   returnBytes?: boolean;
   /** Largest input file read, in bytes. */
@@ -55,7 +63,7 @@ export type BatchOutcome =
 export async function convertJob(job: BatchJob): Promise<BatchOutcome> {
   try {
     if (!job.returnBytes && job.skipExisting && await exists(job.out)) return { id: job.id, ok: true, skipped: true };
-    if (!job.returnBytes && !job.force && await exists(job.out)) {
+    if (!job.returnBytes && !job.force && !job.sameIsDone && await exists(job.out)) {
       throw new SmimeBridgeError('OUTPUT_EXISTS', `${job.out} exists (use --force to overwrite)`);
     }
     let input: LoadedInput;
@@ -63,6 +71,9 @@ export async function convertJob(job: BatchJob): Promise<BatchOutcome> {
       // Internet mail by definition (RFC 4155); the From line is already gone, so no sniffing.
       const internet = toMessage(mboxMessageContent(job.mboxEntry), { strict: job.strict });
       input = { kind: 'eml', format: 'eml', message: internet.message, internet, warnings: internet.warnings };
+    } else if (job.bytes) {
+      if (job.bytes.length > job.maxInputBytes) throw new SmimeBridgeError('LIMIT_EXCEEDED', `${job.bytes.length} bytes, more than the limit of ${job.maxInputBytes} (--max-size)`);
+      input = loadBytes(job.formatName, job.bytes, { strict: job.strict });
     } else {
       input = loadBytes(job.formatName, await readInput(job.path!, job.maxInputBytes), { strict: job.strict });
     }
@@ -145,7 +156,18 @@ async function writeOutput(job: BatchJob, bytes: Uint8Array): Promise<void> {
   } catch (e) {
     await unlink(job.tmp).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && job.sameIsDone && await sameBytes(job.out, bytes)) return;
     if (code === 'EEXIST') throw new SmimeBridgeError('OUTPUT_EXISTS', `${job.out} exists (use --force to overwrite)`);
     throw new SmimeBridgeError('IO_ERROR', `cannot write ${job.out}: ${code ?? (e as Error).message}`);
+  }
+}
+
+/** Does the file hold exactly these bytes? */
+async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    const s = await stat(path);
+    return s.size === bytes.length && Buffer.compare(await readFile(path), bytes) === 0;
+  } catch {
+    return false;
   }
 }

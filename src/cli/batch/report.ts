@@ -10,6 +10,10 @@ export interface BatchRecord {
   /** mbox: 1-based message index and byte offset of its `From ` line. */
   index?: number;
   offset?: number;
+  /** IMAP sources: the message's UID (under the mailbox's UIDVALIDITY). */
+  uid?: number;
+  /** Queue jobs: the message's ID (SHA-256 of its source's identity, queue/job.ts). */
+  id?: string;
   output?: string;
   status: 'converted' | 'failed' | 'skipped';
   smimeKind?: SmimeKind;

@@ -14,8 +14,10 @@ import { runBatch } from '../batch/run.js';
 import type { BatchTarget } from '../batch/convert.js';
 import type { InputValues, KeyValues, TrustValues } from '../options.js';
 import { openOptionsFrom } from './verify.js';
+import { isImapUrl } from '../imap/url.js';
+import type { ImapOptionValues } from '../imap/client.js';
 
-interface ConvertValues extends InputValues, KeyValues, TrustValues {
+interface ConvertValues extends InputValues, KeyValues, TrustValues, ImapOptionValues {
   verify?: boolean;
   out?: string; to?: string; force?: boolean; skipExisting?: boolean; jobs?: number; report?: string;
   maxSize: number; timeout: number; grace: number; json?: boolean; quiet?: boolean;
@@ -24,6 +26,10 @@ interface ConvertValues extends InputValues, KeyValues, TrustValues {
 const usage = (m: string) => new UsageError(m);
 
 export async function runConvert(p: Printer, paths: string[], o: ConvertValues): Promise<number> {
+  if (o.out !== undefined && (isImapUrl(o.out) || paths.some(isImapUrl))) {
+    if (o.force) throw usage('--force: outputs of IMAP runs are never replaced (a second run finds them and writes nothing)');
+    return (await import('./queue.js')).runLocalImap(p, paths, { ...o, out: o.out });
+  }
   if (o.out !== undefined) {
     if (o.out === '') throw usage('--out needs a folder (or, with --to mbox, a file) name; it was empty');
     if (o.to === undefined) throw usage('a batch (--out) needs --to msg|eml|json|mbox');

@@ -10,9 +10,9 @@ import { errnoText } from '../output.js';
 import type { KeyValues } from '../options.js';
 
 /** The password the options name, or from a prompt on a terminal; undefined when none. */
-export async function resolvePassword(o: KeyValues, what: string, usage: (m: string) => Error): Promise<string | undefined> {
+export async function resolvePassword(o: KeyValues, what: string, usage: (m: string) => Error, prefix = ''): Promise<string | undefined> {
   const given = [o.password !== undefined, o.passwordFile !== undefined, o.passwordEnv !== undefined].filter(Boolean).length;
-  if (given > 1) throw usage('give only one of --password, --password-file, --password-env');
+  if (given > 1) throw usage(`give only one of --${prefix}password, --${prefix}password-file, --${prefix}password-env`);
   if (o.passwordFile !== undefined) {
     let text: string;
     try {
@@ -24,7 +24,7 @@ export async function resolvePassword(o: KeyValues, what: string, usage: (m: str
   }
   if (o.passwordEnv !== undefined) {
     const v = process.env[o.passwordEnv];
-    if (v === undefined) throw usage(`environment variable ${o.passwordEnv} (--password-env) is not set`);
+    if (v === undefined) throw usage(`environment variable ${o.passwordEnv} (--${prefix}password-env) is not set`);
     return v;
   }
   if (o.password !== undefined) return o.password;

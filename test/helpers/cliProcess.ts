@@ -1,0 +1,49 @@
+/**
+ * The `smime-bridge` command as a long-running child process (workers): started without waiting,
+ * killed with a signal, awaited for its exit code and output.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+
+export interface CliProcess {
+  proc: ChildProcess;
+  done: Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** SIGKILL every process started here that still runs (a failed test must not leave workers behind). */
+export function killAll(): void {
+  for (const p of running) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+}
+
+/** Start `smime-bridge ARGS` (the built command) with extra environment variables. */
+export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  const proc = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  proc.on('exit', () => running.delete(proc));
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d) => { stdout += d; });
+  proc.stderr!.on('data', (d) => { stderr += d; });
+  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    proc.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+  return { proc, done };
+}
+
+/** Run `smime-bridge ARGS` to its end. */
+export function runCliAsync(args: string[], env: Record<string, string> = {}) {
+  return startCli(args, env).done;
+}
+
+/** Poll `f` every `ms` until it returns true (or throw after `timeoutMs`). */
+export async function until(f: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000, ms = 100): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await f())) {
+    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, ms));
+  }
+}
