@@ -202,11 +202,16 @@ function fieldsTable(caption: string, fields: { name: string; value: string }[])
   return fields.length ? table(caption, ['Field', 'Value'], fields.map((f) => [f.name, f.value]), { className: 'kv' }) : h('p', {}, `${caption}: none`);
 }
 
-/** The HTML body in a sandboxed frame: no scripts (no allow-scripts), no remote loads (its own CSP). */
+/**
+ * The HTML body in a sandboxed frame of its own document (frame.html, with its own policy: a
+ * srcdoc or data: frame would inherit the page's, which refuses inline styles). The frame may run
+ * only its own script (allow-scripts without allow-same-origin: an opaque origin), which draws the
+ * HTML it is sent; the message's styles apply, its scripts and every remote load do not.
+ */
 function htmlFrame(html: string, title: string): HTMLIFrameElement {
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
-  return h('iframe', { sandbox: '', title, className: 'html-body', 'data-testid': 'html-body', referrerpolicy: 'no-referrer',
-    srcdoc: `<!doctype html><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank">${html}` });
+  const frame = h('iframe', { sandbox: 'allow-scripts', src: 'frame.html', title, className: 'html-body', 'data-testid': 'html-body', referrerpolicy: 'no-referrer' });
+  frame.addEventListener('load', () => frame.contentWindow?.postMessage(html, '*'), { once: true });
+  return frame;
 }
 
 function attachmentsTable(list: AttachmentView[], caption: string): HTMLElement {
