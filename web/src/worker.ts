@@ -5,7 +5,6 @@
  * requests (protocol.ts). Long work reports the fraction done: reading the file here, and base64
  * decoding, digests and AES-CBC decryption through the progress platform (src/platform/progress.ts).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { SmimeBridgeError } from '../../src/errors.js';
 import { certDer, loadCertificates, loadPkcs12, loadPrivateKey, subjectOf, type Recipient } from '../../src/cms/index.js';
 import { platform, setPlatform } from '../../src/platform/index.js';
@@ -37,10 +36,9 @@ function safeCerts(b: Uint8Array) {
 
 const hex = (d: Uint8Array) => Array.from(d, (x) => x.toString(16).padStart(2, '0')).join('');
 
-/** Read a file as it streams in, with its SHA-256 (FIPS 180-4) computed on the way, reporting the bytes read. */
+/** Read a file as it streams in, reporting the bytes read, and its SHA-256 (FIPS 180-4; WebCrypto, one pass after). */
 async function readFile(file: Blob, report: ByteReport): Promise<{ bytes: Uint8Array; sha256: string }> {
   const bytes = new Uint8Array(file.size);
-  const h = sha256.create();
   const reader = file.stream().getReader();
   let at = 0;
   report('reading the file', 0, file.size);
@@ -50,11 +48,10 @@ async function readFile(file: Blob, report: ByteReport): Promise<{ bytes: Uint8A
     if (at + value.length > bytes.length) throw new SmimeBridgeError('IO_ERROR', 'the file grew while it was read');
     bytes.set(value, at);
     at += value.length;
-    h.update(value);
     report('reading the file', at, file.size);
   }
   if (at !== bytes.length) throw new SmimeBridgeError('IO_ERROR', `the file gave ${at} of ${bytes.length} bytes`);
-  return { bytes, sha256: hex(h.digest()) };
+  return { bytes, sha256: hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))) };
 }
 
 async function handle(id: number, req: Request): Promise<unknown> {
