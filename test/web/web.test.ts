@@ -2,16 +2,22 @@
  * Issue 13 "Done when": the built page (dist/web, served by `smime-bridge web`'s server) driven in
  * Debian's Chromium with playwright-core.
  *
- * - For a representative subset of the corpus's signed and encrypted messages (one per set, format,
- *   S/MIME class, CMS type and OpenSSL outcome in MANIFEST.json) and for the other input kinds
- *   (bare CMS as DER and PEM, X.400 P1 and IPM, an mbox of two messages), the verdict and layers
- *   of the page's JSON report equal `smime-bridge verify --json` (and `inspect --json`'s verdict)
- *   for the same file, and the page shows that verdict and those layer kinds.
+ * - Every signed and encrypted message of the corpus (MANIFEST.json: signatureOnly or decrypt),
+ *   dropped at once on one page: the list's verdict column and each file's verdict JSON and layer
+ *   tree equal `smime-bridge verify --json` and `inspect --json` (one process for all files), first
+ *   without a key, then with the key MANIFEST names for each encrypted one. The other input kinds
+ *   (bare CMS as DER and PEM, X.400 P1 and IPM, an mbox of two) give the CLI's verdict too.
  * - With TestCA.pem as trust anchor and Bob.p12 as key, the page agrees with
  *   `verify --ca TestCA.pem --p12 Bob.p12`; the decrypted body is what `openssl cms -decrypt` gives;
  *   a reload forgets the key.
  * - A tampered copy (one byte of the signed text, which OpenSSL rejects) shows `invalid`.
  * - Every download (.eml, .msg, .json) is byte-identical to `smime-bridge convert IN OUT.<ext>`.
+ * - X.400 downloads are `x400 wrap` / `x400 forward`'s bytes (but for the identifier and time
+ *   X.411 gives each message anew); decrypted downloads are `decrypt -o`'s bytes.
+ * - Trust anchors are memory only unless the user asks to keep them; Forget removes them.
+ * - A drop (DataTransfer built in the page) shows what choosing the file shows.
+ * - A 25 MB signed and a 6 MB encrypted message report increasing fractions per step.
+ * - An HTML body keeps its own inline styles; its scripts and remote loads do not happen.
  * - Bad input shows the typed error (code) and nothing as complete.
  * - No request leaves the page's own files; an HTML body's <script> does not run and its remote
  *   <img> is never fetched (a second server counts hits).
@@ -751,7 +757,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
       reached.add(await p.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-testid') || ''));
       await p.keyboard.press('Tab');
     }
-    for (const id of ['file', 'anchors', 'key', 'password', 'use-key']) assert.ok(reached.has(id), `Tab does not reach #${id}`);
+    for (const id of ['file', 'anchors', 'keep-anchors', 'forget-anchors', 'key', 'password', 'use-key']) assert.ok(reached.has(id), `Tab does not reach #${id}`);
     await ctx.close();
     console.log(`screenshots: ${SHOTS}`);
     t.diagnostic(`screenshots: ${SHOTS}`);
