@@ -18,12 +18,13 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
-import { bytesEqual, lfToCrlf, toArrayBuffer } from './bytes.js';
+import { bytesEqual, lfToCrlf } from './bytes.js';
 import { allowsEmailSigning, emailsOf, issuerOf, serialHexOf, subjectOf, validAt } from './certs.js';
 import { parseCertificate } from './keys.js';
 import { type BerLimits, fromSchema, guardAsync, octetsOf, parseBer } from './der.js';
 import { certsOf, findSignerCert, signingTimeOf } from './inspect.js';
 import { OID, hashNameOf, oidName } from './oids.js';
+import { platform, type DigestName } from '../platform/index.js';
 import {
   DEFAULT_LIMITS, DEFAULT_POLICY, type DsaParams, ID_DSA, PathContext, type PathReport, type PolicyInputs, type RevocationMode,
   type SignerPath, type VerifyLimits, Work, type WorkStats, dsaParamsOf, dsaPublicOf, dsaVerify, validateSigner,
@@ -127,16 +128,16 @@ interface SigCheck {
   detail?: string;
 }
 
-/** One digest per digest algorithm per content (not one per signer). */
+/** One digest per digest algorithm per content (not one per signer), through the platform (node:crypto in Node). */
 class Digests {
   count = 0;
   private readonly memo = new Map<string, Promise<Uint8Array>>();
-  get(hash: string, content: Uint8Array, which: string): Promise<Uint8Array> {
+  get(hash: DigestName, content: Uint8Array, which: string): Promise<Uint8Array> {
     const k = `${which}|${hash}`;
     let v = this.memo.get(k);
     if (!v) {
       this.count++;
-      v = globalThis.crypto.subtle.digest(hash, toArrayBuffer(content)).then((d) => new Uint8Array(d));
+      v = platform().digest(hash, content);
       this.memo.set(k, v);
     }
     return v;

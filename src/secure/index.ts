@@ -6,3 +6,4 @@ export * from './envelope.js';
 export * from './open.js';
 export * from './compose.js';
 export * from './verdict.js';
+export * from './decrypted.js';

@@ -2,16 +2,22 @@
  * Issue 13 "Done when": the built page (dist/web, served by `smime-bridge web`'s server) driven in
  * Debian's Chromium with playwright-core.
  *
- * - For a representative subset of the corpus's signed and encrypted messages (one per set, format,
- *   S/MIME class, CMS type and OpenSSL outcome in MANIFEST.json) and for the other input kinds
- *   (bare CMS as DER and PEM, X.400 P1 and IPM, an mbox of two messages), the verdict and layers
- *   of the page's JSON report equal `smime-bridge verify --json` (and `inspect --json`'s verdict)
- *   for the same file, and the page shows that verdict and those layer kinds.
+ * - Every signed and encrypted message of the corpus (MANIFEST.json: signatureOnly or decrypt),
+ *   dropped at once on one page: the list's verdict column and each file's verdict JSON and layer
+ *   tree equal `smime-bridge verify --json` and `inspect --json` (one process for all files), first
+ *   without a key, then with the key MANIFEST names for each encrypted one. The other input kinds
+ *   (bare CMS as DER and PEM, X.400 P1 and IPM, an mbox of two) give the CLI's verdict too.
  * - With TestCA.pem as trust anchor and Bob.p12 as key, the page agrees with
  *   `verify --ca TestCA.pem --p12 Bob.p12`; the decrypted body is what `openssl cms -decrypt` gives;
  *   a reload forgets the key.
  * - A tampered copy (one byte of the signed text, which OpenSSL rejects) shows `invalid`.
  * - Every download (.eml, .msg, .json) is byte-identical to `smime-bridge convert IN OUT.<ext>`.
+ * - X.400 downloads are `x400 wrap` / `x400 forward`'s bytes (but for the identifier and time
+ *   X.411 gives each message anew); decrypted downloads are `decrypt -o`'s bytes.
+ * - Trust anchors are memory only unless the user asks to keep them; Forget removes them.
+ * - A drop (DataTransfer built in the page) shows what choosing the file shows.
+ * - A 25 MB signed and a 6 MB encrypted message report increasing fractions per step.
+ * - An HTML body keeps its own inline styles; its scripts and remote loads do not happen.
  * - Bad input shows the typed error (code) and nothing as complete.
  * - No request leaves the page's own files; an HTML body's <script> does not run and its remote
  *   <img> is never fetched (a second server counts hits).
@@ -20,16 +26,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { corpusPath, manifest, type ManifestEntry } from '../helpers/corpus.js';
+import { corpusPath, decryptKeyFor, manifest } from '../helpers/corpus.js';
 import { runCli } from '../helpers/cli.js';
 import { startWebServer } from '../../src/cli/commands/web.js';
 
@@ -41,17 +47,6 @@ const SHOTS = resolve('dist', 'web-screenshots');
 /** How Chromium (through playwright-core) names a load its CSP refused: `net::ERR_BLOCKED_BY_CSP`, or the blocked reason `csp`. */
 const CSP_REFUSAL = /^(net::ERR_BLOCKED_BY_CSP|csp)$/;
 
-/** One corpus file per (set, format, S/MIME class, CMS type, OpenSSL outcome): the first in MANIFEST order. */
-function representativeSubset(): ManifestEntry[] {
-  const seen = new Map<string, ManifestEntry>();
-  for (const e of manifest().entries) {
-    if (!e.signatureOnly && !e.decrypt) continue;
-    const key = [e.set, e.format, e.smimeClass, e.cmsType, (e.signatureOnly ?? '').slice(0, 4), (e.decrypt ?? '').slice(0, 2)].join('|');
-    if (!seen.has(key)) seen.set(key, e);
-  }
-  return [...seen.values()];
-}
-
 function openssl(args: string[], input?: Uint8Array): { status: number; stdout: Buffer; stderr: string } {
   const r = spawnSync('openssl', args, { input, maxBuffer: 64 << 20 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: String(r.stderr) };
@@ -60,6 +55,34 @@ function openssl(args: string[], input?: Uint8Array): { status: number; stdout: 
 /** The verdict part of `verify --json` / the page's report. */
 function verdictPart(o: Record<string, unknown>) {
   return { verdict: o.verdict, reasons: o.reasons, signers: o.signers, complete: o.complete, layers: o.layers };
+}
+
+/** A verdict with every `validationTime` that is the time of the check (`validationTimeSource: now`) as `now`: page and CLI run moments apart. */
+function atNow<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v), function (this: Record<string, unknown>, k, x: unknown) {
+    return k === 'validationTime' && this.validationTimeSource === 'now' ? 'now' : x;
+  }) as T;
+}
+
+/**
+ * X.400 output with the fields that differ for every message written masked: the local part of
+ * the MTS identifier (X.411 12.2.1.1.1.1: unique per message; IA5String of 24 hex digits), the
+ * IPM identifier (X.420 7.1.1: user-relative-identifier, PrintableString of 16 hex digits) and the
+ * arrival time ([0] UTCTime of the trace, X.411 12.2.1.1.1.9). Two runs of the CLI differ there only.
+ */
+function x400Masked(b: Buffer): { masked: string; fields: number } {
+  let fields = 0;
+  // eslint-disable-next-line no-control-regex
+  const masked = b.toString('latin1').replace(/\x16\x18[0-9a-f]{24}|\x13\x10[0-9a-f]{16}|\x80\x0d\d{12}Z/g, (m) => { fields++; return m.slice(0, 2) + '#'.repeat(m.length - 2); });
+  return { masked, fields };
+}
+
+/** `smime-bridge ARGS` in the background (runCli waits): the CLI side works while the page does. */
+function cliAsync(args: string[]): Promise<string> {
+  return new Promise((ok, fail) => execFile(process.execPath, [resolve('dist/src/cli/bin.js'), ...args], { maxBuffer: 256 << 20 }, (e, stdout) => {
+    // verify exits non-zero when a message is not valid: the JSON on stdout is the answer.
+    if (e && !stdout) fail(e); else ok(stdout);
+  }));
 }
 
 /** `smime-bridge verify --json ARGS FILE`: the one object, or the `index`-th JSON line of an mbox. */
@@ -152,25 +175,124 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('corpus signed and encrypted messages: the page\'s verdict and layers equal `verify --json` and `inspect --json`', async (t) => {
-    const subset = representativeSubset();
-    assert.ok(subset.length >= 10, `only ${subset.length} representative files`);
-    for (const e of subset) {
-      const file = unique(corpusPath(e.path));
-      await open(page!, [file]);
-      const ours = verdictPart(await report(page!));
-      const cli = verdictPart(cliVerify(file));
-      assert.deepEqual(ours, cli, `${e.path}: page and verify --json differ`);
-      // An mbox gives one JSON line per message and a summary line: its first line is the message.
-      const inspected = JSON.parse(runCli(['inspect', '--json', file]).stdout.trim().split(/\n(?=\{)/)[0]!) as { verdict?: Record<string, unknown> };
-      if (inspected.verdict) assert.deepEqual(ours, verdictPart(inspected.verdict), `${e.path}: page and inspect --json differ`);
-      const s = await shown(page!);
-      assert.equal(s.state, cli.verdict, e.path);
-      assert.deepEqual(s.layers, (cli.layers as { kind: string }[]).map((l) => l.kind), e.path);
-      t.diagnostic(`${e.path}: ${String(cli.verdict)} (${s.layers.join(' > ') || 'no layer'})`);
+  /** Parse CLI --json output: one object (one message) or JSON Lines; the summary line is left out. */
+  function jsonRecords(stdout: string): Record<string, unknown>[] {
+    return stdout.trim().split(/\n(?=\{)/).map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => !('summary' in o));
+  }
+
+  /** What the page shows of every file it holds: the list's verdict column, and each file's verdict JSON, layers and error code. */
+  async function everyFileShown(p: Page) {
+    return p.evaluate(() => {
+      const rows = Array.from(document.querySelectorAll('[data-testid=file-list] tbody tr'));
+      return rows.map((r) => {
+        const name = r.querySelector('th')!.textContent!;
+        const listState = r.querySelector('[data-state]')?.getAttribute('data-state') ?? null;
+        // Showing a file draws it at once (no worker call): read what is drawn.
+        (r.querySelector('button') as HTMLButtonElement).click();
+        const shownName = document.querySelector('#summary h3')?.textContent;
+        return {
+          name, listState, shownName,
+          state: document.querySelector('[data-testid=verdict]')?.getAttribute('data-state') ?? null,
+          verdict: document.querySelector('[data-testid=verdict-json]')?.textContent ?? null,
+          layers: Array.from(document.querySelectorAll('[data-layer-kind]')).map((e) => e.getAttribute('data-layer-kind')!),
+          error: document.querySelector('[data-testid=error] strong')?.textContent ?? null,
+        };
+      });
+    });
+  }
+
+  /** Open many files at once and wait until every one has its verdict in the list. */
+  async function openMany(p: Page, files: string[]): Promise<void> {
+    await p.setInputFiles('#file', files);
+    await p.waitForFunction((n) => document.querySelectorAll('[data-testid=file-list] tbody tr').length === n
+      && !(document.getElementById('list')?.textContent ?? '').includes('working…'), files.length, { timeout: 240_000, polling: 500 });
+  }
+
+  /** The page's files against the CLI's records (label = path, `path#1` for the first message of an mbox). */
+  function compareWithCli(shownFiles: Awaited<ReturnType<typeof everyFileShown>>, files: string[], verify: Record<string, unknown>[], inspect: Record<string, unknown>[] | undefined, what: string) {
+    // verify names the input `input`, inspect `file`.
+    const byLabel = (recs: Record<string, unknown>[]) => new Map(recs.map((r) => [String(r.input ?? r.file), r]));
+    const v = byLabel(verify);
+    const ins = inspect ? byLabel(inspect) : undefined;
+    assert.equal(shownFiles.length, files.length);
+    for (const [i, f] of files.entries()) {
+      const s = shownFiles[i]!;
+      assert.equal(s.name, basename(f));
+      assert.equal(s.shownName, s.name, `${s.name}: not shown when chosen in the list`);
+      const cli = v.get(f) ?? v.get(`${f}#1`);
+      assert.ok(cli, `${what}: no CLI record for ${f}`);
+      if (cli.error) {
+        assert.equal(s.listState, 'rejected', `${s.name} (${what}): the CLI rejects it (${JSON.stringify(cli.error)})`);
+        assert.equal(s.error, (cli.error as { code: string }).code, `${s.name} (${what})`);
+        continue;
+      }
+      assert.equal(s.listState, cli.verdict, `${s.name} (${what}): list verdict`);
+      assert.equal(s.state, cli.verdict, `${s.name} (${what}): shown verdict`);
+      assert.ok(s.verdict, `${s.name}: no verdict JSON shown`);
+      const ours = atNow(verdictPart(JSON.parse(s.verdict) as Record<string, unknown>));
+      assert.deepEqual(ours, atNow(verdictPart(cli)), `${s.name} (${what}): page and verify --json differ`);
+      assert.deepEqual(s.layers, (cli.layers as { kind: string }[]).map((l) => l.kind), `${s.name} (${what}): layer tree`);
+      const inspected = ins?.get(f) ?? ins?.get(`${f}#1`);
+      if (ins) {
+        assert.ok(inspected?.verdict, `${s.name}: inspect --json gives no verdict`);
+        assert.deepEqual(ours, atNow(verdictPart(inspected.verdict as Record<string, unknown>)), `${s.name} (${what}): page and inspect --json differ`);
+      }
     }
-    await top(page!);
-    await page!.screenshot({ path: join(SHOTS, 'list-and-verdict.png'), fullPage: false });
+  }
+
+  test('every signed and encrypted message of the corpus (MANIFEST: signatureOnly or decrypt), dropped at once: the list\'s verdicts, each file\'s verdict and layers equal `verify --json` and `inspect --json`, without and with its key', async (t) => {
+    const entries = manifest().entries.filter((e) => e.signatureOnly !== undefined || e.decrypt !== undefined);
+    assert.ok(entries.length >= 100, `only ${entries.length} signed or encrypted files in MANIFEST.json`);
+    const files = entries.map((e) => unique(corpusPath(e.path)));
+    const p = await context!.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.goto(web!.url);
+    let t0 = Date.now();
+    const took = (what: string) => { t.diagnostic(`${what}: ${Date.now() - t0} ms`); t0 = Date.now(); };
+    // The CLI: one process for all files (JSON Lines), as the page: no trust anchor, no key.
+    const cli = Promise.all([cliAsync(['verify', '--json', ...files]), cliAsync(['inspect', '--json', ...files])]);
+    await openMany(p, files);
+    took(`the page, ${files.length} files`);
+    const [verify, inspect] = (await cli).map(jsonRecords) as [Record<string, unknown>[], Record<string, unknown>[]];
+    took('verify --json and inspect --json (after the page)');
+    compareWithCli(await everyFileShown(p), files, verify, inspect, 'no key');
+    took('reading and comparing');
+    const states = new Map<string, number>();
+    for (const r of verify) states.set(String(r.verdict ?? 'rejected'), (states.get(String(r.verdict ?? 'rejected')) ?? 0) + 1);
+    t.diagnostic(`${files.length} files without a key: ${[...states].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    await top(p);
+    await p.screenshot({ path: join(SHOTS, 'list-and-verdict.png'), fullPage: false });
+
+    // With the key MANIFEST names (OpenSSL decrypted with it): one fresh page and one CLI process per key.
+    const groups = new Map<string, { password: string | null; files: string[] }>();
+    entries.forEach((e, i) => {
+      const k = decryptKeyFor(e);
+      if (!k) return;
+      const g = groups.get(k.path) ?? { password: k.password, files: [] };
+      g.files.push(files[i]!);
+      groups.set(k.path, g);
+    });
+    let decrypted = 0;
+    for (const [keyPath, g] of groups) {
+      await p.reload();
+      await p.setInputFiles('#key', [corpusPath(keyPath)]);
+      if (g.password) await p.fill('#password', g.password);
+      await p.click('#use-key');
+      await p.waitForFunction(() => /1 key/.test(document.getElementById('key-count')!.textContent ?? ''), undefined, { timeout: 60_000 });
+      const pw = join(dir, `pw-${++n}`);
+      writeFileSync(pw, `${g.password ?? ''}\n`);
+      const keyArgs = /\.(p12|pfx|pkcs12)$/i.test(keyPath) ? ['--p12', corpusPath(keyPath), '--password-file', pw] : ['--key', corpusPath(keyPath)];
+      const cliWithKey = cliAsync(['verify', '--json', ...keyArgs, ...g.files]);
+      await openMany(p, g.files.length > 1 ? g.files : [...g.files, g.files[0]!]);
+      const withKey = jsonRecords(await cliWithKey);
+      const shownFiles = await everyFileShown(p);
+      compareWithCli(shownFiles.slice(0, g.files.length), g.files, withKey, undefined, `key ${keyPath}`);
+      decrypted += withKey.filter((r) => (r.layers as { decrypted?: boolean }[] | undefined)?.some((l) => l.decrypted)).length;
+      took(`${g.files.length} files with ${keyPath}`);
+    }
+    t.diagnostic(`${[...groups.values()].reduce((a, g) => a + g.files.length, 0)} files again with ${groups.size} keys: ${decrypted} decrypted`);
+    assert.ok(decrypted >= 25, `only ${decrypted} decrypted with their keys`);
+    await p.close();
   });
 
   test('the other input kinds (bare CMS DER and PEM, X.400 P1 and IPM, an mbox of two) give the verdict and layers of the CLI', async () => {
@@ -233,6 +355,210 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
+  test('X.400 downloads are byte-identical to `x400 wrap` / `x400 forward` (-o .p1 / .ipm, with and without --mime-wrapper) but for the per-message identifier and time; a bare CMS object without From gives the CLI\'s complaint', async () => {
+    const inputs = [
+      { file: unique(corpusPath(`${TB}/alice.sig.SHA256.opaque.eml`)), wrappers: [false, true] },
+      { file: unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`)), wrappers: [false] },
+      { file: unique(corpusPath('simple-java-mail/modules/simple-java-mail/src/test/resources/pkcs12/test messages/S_MIME test message signed.msg'), 'signed.msg'), wrappers: [false, true] },
+      { file: unique(corpusPath(`${TB}/alice.env.eml`)), wrappers: [false] },
+    ];
+    const forms = [['wrap', 'wrap', 'p1'], ['forward-ipm', 'forward', 'ipm'], ['forward-p1', 'forward', 'p1']] as const;
+    for (const { file, wrappers } of inputs) {
+      await open(page!, [file]);
+      for (const wrapper of wrappers) {
+        await page!.setChecked('[data-testid=mime-wrapper]', wrapper);
+        for (const [form, command, ext] of forms) {
+          const ours = await saved(page!, `x400-${form}`);
+          const out = join(dir, `cli-${++n}.${ext}`);
+          const r = runCli(['x400', command, ...(wrapper ? ['--mime-wrapper'] : []), file, '-o', out]);
+          assert.equal(r.status, 0, r.stderr);
+          const a = x400Masked(ours);
+          const b = x400Masked(readFileSync(out));
+          assert.equal(a.fields, form === 'wrap' ? 2 : form === 'forward-ipm' ? 1 : 3, `${form}: the per-message fields`);
+          assert.equal(a.fields, b.fields);
+          assert.ok(a.masked === b.masked, `${basename(file)} -> x400 ${command} .${ext}${wrapper ? ' --mime-wrapper' : ''}: the page's download differs from the CLI's output`);
+        }
+      }
+    }
+    // A bare CMS object names no originator: the command refuses (usage), the page shows why.
+    const der = join(dir, 'bare.p7m');
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); open(sys.argv[2],"wb").write(m.get_payload(decode=True))', corpusPath(`${TB}/alice.sig.SHA256.opaque.eml`), der]);
+    assert.equal(py.status, 0, String(py.stderr));
+    const cli = runCli(['x400', 'wrap', der, '-o', join(dir, 'bare.p1')]);
+    assert.notEqual(cli.status, 0);
+    assert.match(cli.stderr, /no originator/);
+    await open(page!, [der]);
+    await page!.click('[data-testid=x400-wrap]');
+    await page!.waitForSelector('#notice [role=alert]');
+    assert.match((await page!.textContent('#notice'))!, /INVALID_ARGUMENT.*no originator/);
+  });
+
+  test('trust anchors: memory only by default (a reload forgets them); kept in this browser when asked; Forget removes them', async () => {
+    const ca = corpusPath(`${TB}/TestCA.pem`);
+    const file = unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
+    const trusted = String(cliVerify(file, ['--ca', ca]).verdict);
+    const untrusted = String(cliVerify(file).verdict);
+    assert.equal(trusted, 'valid');
+    assert.equal(untrusted, 'untrusted');
+    const ctx = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    const stored = () => p.evaluate(() => Object.keys(localStorage));
+    const count = () => p.textContent('#anchor-count');
+    await p.goto(web!.url);
+    // Default: memory only.
+    await p.setInputFiles('#anchors', [ca]);
+    await p.waitForFunction(() => /1 trust anchor\(s\) for this visit/.test(document.getElementById('anchor-count')!.textContent ?? ''));
+    assert.deepEqual(await stored(), [], 'something was stored without being asked');
+    await open(p, [file]);
+    assert.equal((await shown(p)).state, trusted);
+    await p.reload();
+    assert.equal(await count(), 'no trust anchor');
+    assert.equal(await p.isChecked('#keep-anchors'), false);
+    await open(p, [file]);
+    assert.equal((await shown(p)).state, untrusted, 'the anchor outlived the reload');
+    // Asked to keep them: they come back after a reload (and a new page of the same browser).
+    await p.check('#keep-anchors');
+    await p.setInputFiles('#anchors', [ca]);
+    await p.waitForFunction(() => /1 trust anchor\(s\) kept in this browser/.test(document.getElementById('anchor-count')!.textContent ?? ''));
+    assert.deepEqual(await stored(), ['smime-bridge.trust-anchors']);
+    await p.reload();
+    await p.waitForFunction(() => /1 trust anchor\(s\) kept in this browser/.test(document.getElementById('anchor-count')!.textContent ?? ''));
+    assert.equal(await p.isChecked('#keep-anchors'), true);
+    await open(p, [file]);
+    assert.equal((await shown(p)).state, trusted, 'the kept anchor is not used after a reload');
+    assert.deepEqual(verdictPart(await report(p)), verdictPart(cliVerify(file, ['--ca', ca])));
+    // Forget: gone from the page and from the storage, and after a reload.
+    await p.click('#forget-anchors');
+    await p.waitForFunction(() => document.getElementById('anchor-count')!.textContent === 'no trust anchor');
+    await p.waitForFunction((s) => document.querySelector('[data-testid=verdict]')?.getAttribute('data-state') === s, untrusted);
+    assert.deepEqual(await stored(), []);
+    await p.reload();
+    assert.equal(await count(), 'no trust anchor');
+    await open(p, [file]);
+    assert.equal((await shown(p)).state, untrusted);
+    await ctx.close();
+  });
+
+  test('drag and drop: a drop of the file (a DataTransfer built in the page from its bytes) shows what choosing it shows', async () => {
+    const src = corpusPath(`${TB}/alice.env.sig.SHA256.opaque.dave.sig.SHA256.opaque.eml`);
+    const picked = unique(src, 'pick.eml');
+    await open(page!, [picked]);
+    const viaInput = await page!.evaluate(() => ({
+      verdict: document.querySelector('[data-testid=verdict-json]')?.textContent ?? null,
+      layers: Array.from(document.querySelectorAll('[data-layer-kind]')).map((e) => e.getAttribute('data-layer-kind')),
+      details: document.getElementById('details')!.innerText,
+    }));
+    const over = await page!.evaluate(async ({ b64, name }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: 'message/rfc822' }));
+      const zone = document.getElementById('drop')!;
+      zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      const dragover = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+      zone.dispatchEvent(dragover);
+      const highlighted = zone.classList.contains('over');
+      const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+      zone.dispatchEvent(drop);
+      return { highlighted, dragoverTaken: dragover.defaultPrevented, dropTaken: drop.defaultPrevented, after: zone.classList.contains('over') };
+    }, { b64: readFileSync(src).toString('base64'), name: 'dropped.eml' });
+    assert.deepEqual(over, { highlighted: true, dragoverTaken: true, dropTaken: true, after: false });
+    await page!.waitForFunction(() => document.querySelector('#summary h3')?.textContent === 'dropped.eml' && document.querySelector('[data-testid=verdict]') !== null);
+    const viaDrop = await page!.evaluate(() => ({
+      verdict: document.querySelector('[data-testid=verdict-json]')?.textContent ?? null,
+      layers: Array.from(document.querySelectorAll('[data-layer-kind]')).map((e) => e.getAttribute('data-layer-kind')),
+      details: document.getElementById('details')!.innerText,
+    }));
+    assert.ok(viaInput.verdict && viaInput.layers.length >= 2, 'nothing shown for the chosen file');
+    assert.equal(viaDrop.verdict, viaInput.verdict);
+    assert.deepEqual(viaDrop.layers, viaInput.layers);
+    // Everything else drawn is the same too, but the name and the time of the check.
+    const same = (t: string) => t.replace(/\d+-pick\.eml|dropped\.eml/g, 'NAME').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME');
+    assert.equal(same(viaDrop.details), same(viaInput.details));
+  });
+
+  test('progress: a 25 MB signed message (made by OpenSSL) reports increasing fractions while it is read, decoded and digested; a 6 MB encrypted one while it is decrypted', async (t) => {
+    const keyPem = join(dir, 'big-key.pem');
+    const certPem = join(dir, 'big-cert.pem');
+    assert.equal(openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-keyout', keyPem, '-out', certPem,
+      '-subj', '/CN=Big Signer/emailAddress=big@example.com', '-addext', 'subjectAltName=email:big@example.com']).status, 0);
+    const content = (mb: number) => {
+      const b64 = randomBytes(Math.round(mb * 1e6 * 0.74)).toString('base64').replace(/.{76}/g, '$&\r\n');
+      return Buffer.from(`Content-Type: application/octet-stream; name="big.bin"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="big.bin"\r\n\r\n${b64}\r\n`);
+    };
+    const common = ['-binary', '-crlfeol', '-from', 'Big Signer <big@example.com>', '-to', 'reader@example.org', '-subject', 'big'];
+    const signed = join(dir, 'big-signed.eml');
+    const r1 = openssl(['cms', '-sign', '-md', 'sha256', '-signer', certPem, '-inkey', keyPem, ...common, '-out', signed], content(25));
+    assert.equal(r1.status, 0, r1.stderr);
+    const encrypted = join(dir, 'big-encrypted.eml');
+    const r2 = openssl(['cms', '-encrypt', '-aes-256-cbc', ...common, '-out', encrypted, certPem], content(6));
+    assert.equal(r2.status, 0, r2.stderr);
+    const ctx = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.goto(web!.url);
+    await p.setInputFiles('#key', [keyPem]);
+    await p.setInputFiles('#key-cert', [certPem]);
+    await p.click('#use-key');
+    await p.waitForFunction(() => /1 key/.test(document.getElementById('key-count')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    const runsOf = async (file: string) => {
+      await p.evaluate(() => {
+        const w = window as unknown as { seen: [string, number][] };
+        w.seen = [];
+        const bar = document.getElementById('progress') as HTMLProgressElement;
+        new MutationObserver(() => w.seen.push([bar.dataset.stage ?? '', bar.value])).observe(bar, { attributes: true, attributeFilter: ['value'] });
+      });
+      await open(p, [file]);
+      const seen = await p.evaluate(() => (window as unknown as { seen: [string, number][] }).seen);
+      // Runs: consecutive reports of one stage (a stage that reached 1 and starts again is a new run).
+      const runs: { stage: string; values: number[] }[] = [];
+      for (const [stage, value] of seen) {
+        const last = runs[runs.length - 1];
+        if (last && last.stage === stage && last.values[last.values.length - 1] !== 1) {
+          if (last.values[last.values.length - 1] !== value) last.values.push(value);
+        } else runs.push({ stage, values: [value] });
+      }
+      for (const r of runs) assert.ok(r.values.every((x, i) => i === 0 || x > r.values[i - 1]!), `${r.stage}: ${r.values.join(' ')}`);
+      t.diagnostic(`${basename(file)}: ${runs.map((r) => `${r.stage} (${r.values.length})`).join(', ')}`);
+      return runs;
+    };
+    const long = (runs: { stage: string; values: number[] }[], stage: RegExp) => runs.find((r) => stage.test(r.stage) && r.values.length >= 10 && r.values[r.values.length - 1] === 1);
+    const signedRuns = await runsOf(signed);
+    assert.equal((await shown(p)).state, String(cliVerify(signed).verdict));
+    for (const stage of [/^reading the file$/, /^decoding base64$/, /^computing the SHA-256 digest$/]) assert.ok(long(signedRuns, stage), `no progress by bytes for ${stage}`);
+    const encRuns = await runsOf(encrypted);
+    // 4.4 MB of ciphertext: a report per 1 MiB piece.
+    const dec = encRuns.find((r) => r.stage === 'decrypting the content' && r.values.length >= 4 && r.values[r.values.length - 1] === 1);
+    assert.ok(dec, 'no progress by bytes for the decryption');
+    const enveloped = (verdictPart(await report(p)).layers as { kind: string; decrypted?: boolean }[]).find((l) => l.kind === 'enveloped');
+    assert.equal(enveloped?.decrypted, true);
+    // The bar is labelled and tells its value in words.
+    assert.equal(await p.getAttribute('#progress', 'aria-label'), 'Progress of the check');
+    assert.match((await p.getAttribute('#progress', 'aria-valuetext')) ?? '', /big-encrypted\.eml: .+ \(step \d of \d\)/);
+    await ctx.close();
+  });
+
+  test('an HTML body keeps its own inline styles and <style>, and loads nothing remote (img, @import, url(), fonts, <link>)', async () => {
+    const before = remoteHits;
+    const html = join(dir, 'styled.eml');
+    const r = remoteOrigin;
+    writeFileSync(html, `From: a@example.com\r\nTo: b@example.com\r\nSubject: styled\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n`
+      + `<html><head><style>@import url("${r}/import.css"); @font-face { font-family: Remote; src: url("${r}/font.woff2"); } .boxed { border: 3px solid rgb(0, 128, 0); font-family: Remote; } body { background: url("${r}/bg.png"); }</style>`
+      + `<link rel="stylesheet" href="${r}/link.css"></head><body><p id="styled" style="color: rgb(255, 0, 0); font-weight: 700">Red</p><div class="boxed" id="boxed">Box</div>`
+      + `<img src="${r}/img.png" alt="remote"><div style="background-image: url('${r}/inline-bg.png')">bg</div><script>document.body.dataset.ran = 'yes';</script></body></html>\r\n`);
+    await open(page!, [html]);
+    const frame = (await (await page!.waitForSelector('#content [data-testid=html-body]')).contentFrame())!;
+    await frame.waitForSelector('#boxed');
+    await page!.waitForTimeout(500); // let a remote load start, if anything allowed one
+    const styles = await frame.evaluate(() => {
+      const p = getComputedStyle(document.getElementById('styled')!);
+      const b = getComputedStyle(document.getElementById('boxed')!);
+      return { color: p.color, weight: p.fontWeight, border: `${b.borderTopWidth} ${b.borderTopStyle} ${b.borderTopColor}`, ran: document.body.dataset.ran ?? 'no' };
+    });
+    assert.deepEqual(styles, { color: 'rgb(255, 0, 0)', weight: '700', border: '3px solid rgb(0, 128, 0)', ran: 'no' });
+    assert.equal(remoteHits - before, 0, 'a remote resource of the HTML body was fetched');
+  });
+
   test('a tampered copy (one byte of the signed text changed; OpenSSL rejects it) shows invalid', async () => {
     const original = readFileSync(corpusPath(`${TB}/alice.dsig.SHA256.multipart.eml`));
     const at = original.indexOf('This is a test message');
@@ -275,7 +601,8 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     writeFileSync(html, `From: a@example.com\r\nTo: b@example.com\r\nSubject: html\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p><script>window.ran = true; document.title = 'ran';</script><img src="${remoteOrigin}/pixel.png" alt="remote"><img src="${remoteOrigin}/x.png" onerror="window.ran2 = true">\r\n`);
     await open(page!, [html]);
     const frameEl = await page!.waitForSelector('#content [data-testid=html-body]');
-    assert.equal(await frameEl.getAttribute('sandbox'), '', 'the frame must be sandboxed without allow-scripts');
+    // Sandboxed: only frame.html's own script (by its hash) may run, in an opaque origin (no allow-same-origin).
+    assert.equal(await frameEl.getAttribute('sandbox'), 'allow-scripts');
     const frame = (await frameEl.contentFrame())!;
     await frame.waitForSelector('p');
     await page!.waitForTimeout(300); // let a remote load start, if anything allowed one
@@ -286,7 +613,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
     for (const u of requests.filter((x) => x.startsWith(remoteOrigin))) assert.match(failed.get(u) ?? 'not refused', CSP_REFUSAL, u);
   });
 
-  test('with TestCA.pem and Bob.p12 the page agrees with `verify --ca --p12`; the decrypted text is OpenSSL\'s; a reload forgets the key', async () => {
+  test('with TestCA.pem and Bob.p12 the page agrees with `verify --ca --p12`; the decrypted downloads are `decrypt`\'s bytes; the decrypted text is OpenSSL\'s; a reload forgets the key', async () => {
     const ca = corpusPath(`${TB}/TestCA.pem`);
     const p12 = corpusPath(`${TB}/Bob.p12`);
     const password = manifest().keys['thunderbird-smime']?.[`${TB}/Bob.p12`] ?? '';
@@ -308,6 +635,18 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
       assert.deepEqual(ours, verdictPart(cliVerify(file, cliArgs)), name);
       const enveloped = (ours.layers as { kind: string; decrypted?: boolean }[]).filter((l) => l.kind === 'enveloped');
       if (/env/.test(name)) assert.ok(enveloped.length > 0 && enveloped.every((l) => l.decrypted === true), `${name} not decrypted`);
+    }
+    // The decrypted message, as .eml and .msg: the bytes `smime-bridge decrypt -o OUT` writes.
+    for (const name of ['alice.env.eml', 'alice.dsig.SHA256.multipart.env.eml', 'alice.env.dsig.SHA256.multipart.eml']) {
+      const file = unique(corpusPath(`${TB}/${name}`));
+      await open(page!, [file]);
+      for (const fmt of ['eml', 'msg']) {
+        const ours = await saved(page!, `decrypted-${fmt}`);
+        const out = join(dir, `cli-${++n}.${fmt}`);
+        const r = runCli(['decrypt', '--p12', p12, '--password-file', pwFile, file, '-o', out]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(ours.equals(readFileSync(out)), `${name} -> decrypted .${fmt}: the page's download differs from the CLI's output`);
+      }
     }
     const env = unique(corpusPath(`${TB}/alice.dsig.SHA256.multipart.env.eml`));
     await open(page!, [env]);
@@ -379,7 +718,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('no request beyond the page\'s own files; no page error', async () => {
-    const own = new Set(['', 'index.html', 'main.js', 'worker.js', 'style.css'].map((f) => `${web!.url}${f}`));
+    const own = new Set(['', 'index.html', 'main.js', 'worker.js', 'style.css', 'frame.html'].map((f) => `${web!.url}${f}`));
     // Only http(s) reaches a network; cid: references of HTML bodies (RFC 2392) and blob:/data:/about: do not.
     const outside = requests.filter((u) => !own.has(u) && /^https?:/i.test(u));
     // Chromium reports a refused load a moment after announcing it: wait for each outcome.
@@ -418,7 +757,7 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
       reached.add(await p.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-testid') || ''));
       await p.keyboard.press('Tab');
     }
-    for (const id of ['file', 'anchors', 'key', 'password', 'use-key']) assert.ok(reached.has(id), `Tab does not reach #${id}`);
+    for (const id of ['file', 'anchors', 'keep-anchors', 'forget-anchors', 'key', 'password', 'use-key']) assert.ok(reached.has(id), `Tab does not reach #${id}`);
     await ctx.close();
     console.log(`screenshots: ${SHOTS}`);
     t.diagnostic(`screenshots: ${SHOTS}`);

@@ -13,12 +13,14 @@ import { decodeWords } from '../../src/mime/headers.js';
 import { parseMime } from '../../src/mime/parse.js';
 import { headerText } from '../../src/mime/headers.js';
 import { codepageToCharset } from '../../src/oxcmail/codepage.js';
-import { decideVerdict, openMessage, verdictJson, type OpenOptions } from '../../src/secure/index.js';
+import { decideVerdict, decryptedMessage, openMessage, verdictJson, type OpenOptions } from '../../src/secure/index.js';
 import type { Recipient } from '../../src/cms/index.js';
 import { findCmsObjects, inspectX400 } from '../../src/x400/index.js';
-import { internetOf, loadBytes, renderOutput, splitMbox, mboxMessageContent, sniffInput, type OutputFormat } from '../../src/formats/index.js';
+import {
+  internetOf, loadBytes, renderInternet, renderOutput, splitMbox, mboxMessageContent, sniffInput, x400Output, type OutputFormat, type X400Form,
+} from '../../src/formats/index.js';
 import { layerCertificates } from './certs.js';
-import type { AttachmentView, EntryView, ErrorView, FieldView, FileView, MessageView, PropertyRow, VerdictJson } from './protocol.js';
+import type { AttachmentView, EntryView, ErrorView, FieldView, FileView, MessageView, PropertyRow, Saved, VerdictJson } from './protocol.js';
 
 /** Trust and keys of this visit (memory only). */
 export interface Session {
@@ -39,14 +41,6 @@ export function errorView(e: unknown): ErrorView {
   }
   const err = e as Error;
   return { code: 'INTERNAL_ERROR', message: `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}` };
-}
-
-const toHex = (n: number) => n.toString(16).padStart(2, '0');
-
-/** SHA-256 of the file as hex (WebCrypto). */
-export async function sha256Hex(b: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>));
-  return [...d].map(toHex).join('');
 }
 
 function textOf(bytes: Uint8Array | undefined, codepage: number | undefined): string | undefined {
@@ -136,12 +130,10 @@ function openOptions(s: Session): OpenOptions {
 export type Progress = (stage: string, step: number, steps: number) => void;
 
 /** Everything the page shows of one input (the `index`-th message of an mbox or X.400 file). */
-export async function analyze(fileId: number, name: string, bytes: Uint8Array, session: Session, progress: Progress, index?: number): Promise<FileView> {
-  const view: FileView = { fileId, name, size: bytes.length, sha256: '', certificates: [], received: [], properties: [], warnings: [], checkedAt: new Date().toISOString() };
-  progress('computing SHA-256', 1, 5);
-  view.sha256 = await sha256Hex(bytes);
+export async function analyze(fileId: number, name: string, bytes: Uint8Array, sha256: string, session: Session, progress: Progress, index?: number): Promise<FileView> {
+  const view: FileView = { fileId, name, size: bytes.length, sha256, certificates: [], received: [], properties: [], warnings: [], checkedAt: new Date().toISOString() };
   try {
-    progress('reading the file', 2, 5);
+    progress('parsing the message', 2, 5);
     const kind = sniffInput(name, bytes);
     view.kind = kind;
     const entries = entriesOf(kind, bytes);
@@ -177,10 +169,30 @@ export async function analyze(fileId: number, name: string, bytes: Uint8Array, s
 
 const MEDIA: Record<OutputFormat, string> = { eml: 'message/rfc822', msg: 'application/vnd.ms-outlook', json: 'application/json', mbox: 'application/mbox' };
 
+const baseName = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'message';
+
 /** The bytes `smime-bridge convert IN OUT.<format>` writes (convert.ts: loadBytes + renderOutput). */
-export function convert(name: string, bytes: Uint8Array, format: 'eml' | 'msg' | 'json', index?: number): { bytes: Uint8Array; name: string; mediaType: string } {
+export function convert(name: string, bytes: Uint8Array, format: 'eml' | 'msg' | 'json', index?: number): Saved {
   const input = loadBytes(name, bytes, { index });
   const out = renderOutput(format, input.message);
-  const base = name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'message';
-  return { bytes: out.bytes, name: `${base}${index !== undefined ? `-${index}` : ''}.${format}`, mediaType: MEDIA[format] };
+  return { bytes: out.bytes, name: `${baseName(name)}${index !== undefined ? `-${index}` : ''}.${format}`, mediaType: MEDIA[format] };
+}
+
+/**
+ * The bytes `smime-bridge x400 wrap IN -o OUT.p1` (wrap), `x400 forward IN -o OUT.ipm`
+ * (forward-ipm) or `x400 forward IN -o OUT.p1` (forward-p1) write, with `--mime-wrapper` when asked
+ * (src/cli/commands/x400.ts: the originator and recipients come from From and To/Cc).
+ */
+export function toX400(name: string, bytes: Uint8Array, form: X400Form, mimeWrapper: boolean): Saved {
+  const out = x400Output(name, bytes, form, { mimeWrapper });
+  const ext = form === 'forward-ipm' ? 'ipm' : 'p1';
+  return { bytes: out.bytes, name: `${baseName(name)}${form === 'forward-p1' ? '.forward' : ''}.${ext}`, mediaType: 'application/octet-stream' };
+}
+
+/** The bytes `smime-bridge decrypt IN -o OUT.<format>` writes with the keys of this visit (crypto.ts runDecrypt). */
+export async function decrypted(name: string, bytes: Uint8Array, format: 'eml' | 'msg', session: Session, index?: number): Promise<Saved> {
+  const internet = internetOf(loadBytes(name, bytes, { index }));
+  const opened = await openMessage(internet, openOptions(session));
+  const d = decryptedMessage(internet, opened);
+  return { bytes: renderInternet(format, d.message), name: `${baseName(name)}${index !== undefined ? `-${index}` : ''}.decrypted.${format}`, mediaType: MEDIA[format] };
 }

@@ -6,22 +6,22 @@
 import { h, replace, type Child } from './dom.js';
 import { reportHtml, reportJson } from './report.js';
 import { STATE_WORDS } from './words.js';
-import type { AttachmentView, CertView, ErrorView, FileView, MessageView, Replies, Request, SignerJson, WorkerMessage } from './protocol.js';
+import type { AttachmentView, CertView, ErrorView, FileView, MessageView, ProgressView, Replies, Request, Saved, SignerJson, WorkerMessage, X400Form } from './protocol.js';
 import { keyText } from './protocol.js';
 
 // ---- the worker ----------------------------------------------------------------------------
 let worker: Worker | undefined;
 let nextId = 1;
-const pending = new Map<number, { resolve(v: unknown): void; reject(e: ErrorView): void; onProgress?: (stage: string, step: number, steps: number) => void }>();
+const pending = new Map<number, { resolve(v: unknown): void; reject(e: ErrorView): void; onProgress?: (p: ProgressView) => void }>();
 
-function call<K extends Request['op']>(req: Extract<Request, { op: K }>, transfer: Transferable[] = [], onProgress?: (stage: string, step: number, steps: number) => void): Promise<Replies[K]> {
+function call<K extends Request['op']>(req: Extract<Request, { op: K }>, transfer: Transferable[] = [], onProgress?: (p: ProgressView) => void): Promise<Replies[K]> {
   if (!worker) {
     worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
       const m = e.data;
       const p = pending.get(m.id);
       if (!p) return;
-      if ('progress' in m) { p.onProgress?.(m.progress.stage, m.progress.step, m.progress.steps); return; }
+      if ('progress' in m) { p.onProgress?.(m.progress); return; }
       pending.delete(m.id);
       if (m.ok) p.resolve(m.value); else p.reject(m.error);
     };
@@ -46,12 +46,23 @@ let nextFileId = 1;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => { $('status').textContent = text; };
 
-function setProgress(stage: string, step: number, steps: number, name: string) {
+/**
+ * Show a request's progress: the bar gives the fraction done of the current step when the worker
+ * counts bytes (reading, base64, digests, decryption), else the step of steps. The status line
+ * (read by screen readers) changes with the step, not with every percent; the bar carries those.
+ */
+function setProgress(p: ProgressView, name: string) {
   const bar = $<HTMLProgressElement>('progress');
-  bar.hidden = step >= steps;
-  bar.max = steps;
-  bar.value = step;
-  status(step >= steps ? '' : `${name}: ${stage} (step ${step} of ${steps})`);
+  const finished = p.step >= p.steps;
+  bar.hidden = finished;
+  bar.max = 1;
+  const value = p.fraction ?? (p.step - 1) / p.steps;
+  bar.value = value;
+  bar.dataset.stage = p.stage;
+  const words = `${name}: ${p.stage}${p.fraction !== undefined ? `, ${Math.round(p.fraction * 100)}%` : ''} (step ${p.step} of ${p.steps})`;
+  bar.setAttribute('aria-valuetext', words);
+  const line = finished ? '' : `${name}: ${p.stage} (step ${p.step} of ${p.steps})`;
+  if ($('status').textContent !== line) status(line);
 }
 
 function showError(where: string, e: ErrorView) {
@@ -72,8 +83,8 @@ async function openFiles(list: FileList | File[]) {
   for (const f of filesIn) {
     const id = fileId++;
     try {
-      const bytes = await f.arrayBuffer();
-      const v = await call({ op: 'add', fileId: id, name: f.name, bytes }, [bytes], (s, i, n) => setProgress(s, i, n, f.name));
+      // The worker reads the file itself (a File is passed by reference), counting the bytes read.
+      const v = await call({ op: 'add', fileId: id, name: f.name, file: f }, [], (p) => setProgress(p, f.name));
       views.set(id, v);
     } catch (e) {
       const err = e as ErrorView;
@@ -88,7 +99,7 @@ async function reanalyze(fileId: number, index?: number) {
   const v = views.get(fileId);
   if (!v) return;
   try {
-    views.set(fileId, await call({ op: 'analyze', fileId, index }, [], (s, i, n) => setProgress(s, i, n, v.name)));
+    views.set(fileId, await call({ op: 'analyze', fileId, index }, [], (p) => setProgress(p, v.name)));
   } catch (e) { showError(v.name, e as ErrorView); }
   render();
 }
@@ -191,11 +202,16 @@ function fieldsTable(caption: string, fields: { name: string; value: string }[])
   return fields.length ? table(caption, ['Field', 'Value'], fields.map((f) => [f.name, f.value]), { className: 'kv' }) : h('p', {}, `${caption}: none`);
 }
 
-/** The HTML body in a sandboxed frame: no scripts (no allow-scripts), no remote loads (its own CSP). */
+/**
+ * The HTML body in a sandboxed frame of its own document (frame.html, with its own policy: a
+ * srcdoc or data: frame would inherit the page's, which refuses inline styles). The frame may run
+ * only its own script (allow-scripts without allow-same-origin: an opaque origin), which draws the
+ * HTML it is sent; the message's styles apply, its scripts and every remote load do not.
+ */
 function htmlFrame(html: string, title: string): HTMLIFrameElement {
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
-  return h('iframe', { sandbox: '', title, className: 'html-body', 'data-testid': 'html-body', referrerpolicy: 'no-referrer',
-    srcdoc: `<!doctype html><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank">${html}` });
+  const frame = h('iframe', { sandbox: 'allow-scripts', src: 'frame.html', title, className: 'html-body', 'data-testid': 'html-body', referrerpolicy: 'no-referrer' });
+  frame.addEventListener('load', () => frame.contentWindow?.postMessage(html, '*'), { once: true });
+  return frame;
 }
 
 function attachmentsTable(list: AttachmentView[], caption: string): HTMLElement {
@@ -231,18 +247,41 @@ function propertyPanel(v: FileView): HTMLElement {
         h('thead', {}, h('tr', {}, ['Tag', 'Name', 'Type', 'Value'].map((x) => h('th', { scope: 'col' }, x)))), tbody)));
 }
 
-function actions(v: FileView): HTMLElement {
-  const conv = (format: 'eml' | 'msg' | 'json') => h('button', { type: 'button', 'data-testid': `convert-${format}`, onclick: async () => {
+function saveButton(testid: string, text: string, what: string, get: () => Promise<Saved>): HTMLElement {
+  return h('button', { type: 'button', 'data-testid': testid, onclick: async () => {
     try {
-      const r = await call({ op: 'convert', fileId: v.fileId, index: v.index, format });
+      const r = await get();
       download(r.bytes, r.name, r.mediaType);
-    } catch (e) { showError(`Converting ${v.name}`, e as ErrorView); }
-  } }, `Save as .${format}`);
+    } catch (e) { showError(`${what}`, e as ErrorView); }
+  } }, text);
+}
+
+/** The X.400 forms of `smime-bridge x400 wrap|forward` (RFC 3855 2.2, 2.3). */
+const X400_FORMS: [X400Form, string][] = [
+  ['wrap', 'Save as X.400 P1 (x400 wrap)'],
+  ['forward-ipm', 'Save as X.400 IPM (x400 forward)'],
+  ['forward-p1', 'Save as X.400 P1 with the IPM (x400 forward)'],
+];
+
+function actions(v: FileView): HTMLElement {
+  const conv = (format: 'eml' | 'msg' | 'json') => saveButton(`convert-${format}`, `Save as .${format}`, `Converting ${v.name}`,
+    () => call({ op: 'convert', fileId: v.fileId, index: v.index, format }));
+  const wrapper = h('input', { type: 'checkbox', id: 'mime-wrapper', 'data-testid': 'mime-wrapper' });
+  const x400 = (form: X400Form, text: string) => saveButton(`x400-${form}`, text, `X.400 of ${v.name}`,
+    () => call({ op: 'x400', fileId: v.fileId, form, mimeWrapper: wrapper.checked }));
+  const decryptedLayers = (v.verdict?.layers ?? []).filter((l) => (l.kind === 'enveloped' || l.kind === 'auth-enveloped') && l.decrypted).length;
+  const dec = (format: 'eml' | 'msg') => saveButton(`decrypted-${format}`, `Save the decrypted message as .${format}`, `Decrypting ${v.name}`,
+    () => call({ op: 'decrypt', fileId: v.fileId, index: v.index, format }));
   const base = v.name.replace(/\.[^.]*$/, '');
-  return section('actions', 'Save', h('div', { className: 'buttons' },
-    v.error ? null : [conv('eml'), conv('msg'), conv('json')],
-    h('button', { type: 'button', 'data-testid': 'report-json', onclick: () => download(JSON.stringify(reportJson(v, anchors), null, 2), `${base}.report.json`, 'application/json') }, 'Save report (JSON)'),
-    h('button', { type: 'button', 'data-testid': 'report-html', onclick: () => download(reportHtml(v, anchors), `${base}.report.html`, 'text/html') }, 'Save report (printable HTML)')));
+  return section('actions', 'Save',
+    h('div', { className: 'buttons' },
+      v.error ? null : [conv('eml'), conv('msg'), conv('json')],
+      h('button', { type: 'button', 'data-testid': 'report-json', onclick: () => download(JSON.stringify(reportJson(v, anchors), null, 2), `${base}.report.json`, 'application/json') }, 'Save report (JSON)'),
+      h('button', { type: 'button', 'data-testid': 'report-html', onclick: () => download(reportHtml(v, anchors), `${base}.report.html`, 'text/html') }, 'Save report (printable HTML)')),
+    decryptedLayers ? h('div', { className: 'buttons' }, h('p', {}, `Decrypted (${decryptedLayers} encryption layer(s) removed, the signatures inside kept, as smime-bridge decrypt writes it):`), dec('eml'), dec('msg')) : null,
+    v.error ? null : h('div', {}, h('h4', {}, 'X.400 (RFC 3855; originator and recipients from From and To/Cc)'),
+      h('p', {}, wrapper, ' ', h('label', { for: 'mime-wrapper' }, 'Carry the whole S/MIME entity (--mime-wrapper) instead of the bare CMS object')),
+      h('div', { className: 'buttons' }, X400_FORMS.map(([f, t]) => x400(f, t)))));
 }
 
 function details(v: FileView | { fileId: number; name: string; busy: true }): Child {
@@ -256,6 +295,8 @@ function details(v: FileView | { fileId: number; name: string; busy: true }): Ch
     v.error ? h('div', { className: 'error', role: 'alert', 'data-testid': 'error' }, h('strong', {}, v.error.code), ` — ${v.error.message}`, v.error.location ? ` (${v.error.location})` : '') : null,
     v.openError ? h('div', { className: 'error', role: 'alert', 'data-testid': 'error' }, h('strong', {}, v.openError.code), ` — ${v.openError.message}`, v.openError.location ? ` (${v.openError.location})` : '') : null,
     v.verdict?.reasons.length ? h('ul', { className: 'reasons' }, v.verdict.reasons.map((r) => h('li', { className: `sev-${r.severity}` }, h('strong', {}, `${r.severity}: ${r.code}`), ` — ${r.message}`))) : null,
+    v.verdict ? h('details', {}, h('summary', {}, 'The verdict as JSON (what smime-bridge verify --json prints)'),
+      h('pre', { className: 'body', tabindex: '0', 'data-testid': 'verdict-json' }, JSON.stringify(v.verdict, null, 2))) : null,
     fieldsTable('File', [{ name: 'Size', value: `${v.size} bytes` }, { name: 'SHA-256', value: v.sha256 }, { name: 'Kind', value: v.kind ?? '' }, { name: 'Checked at', value: v.checkedAt }]),
     v.entries ? h('p', {}, h('label', { for: 'entry' }, v.kind === 'mbox' ? 'Message of the mailbox ' : 'CMS object of the X.400 message '),
       h('select', { id: 'entry', 'data-testid': 'entry', onchange: (e: Event) => void reanalyze(v.fileId, Number((e.target as HTMLSelectElement).value)) },
@@ -281,6 +322,57 @@ function render() {
   replace($('details'), v ? details(v) : h('p', { className: 'hint' }, 'Choose or drop a message: .eml, .msg, .p7m, .p7s, .p1, .ipm or an mbox. It is read here, in this page; nothing is uploaded.'));
 }
 
+// ---- trust anchors -------------------------------------------------------------------------
+// Memory only by default (gone on reload). Only when the user ticks "keep" are the anchor files
+// written to this browser's localStorage (this origin only); "Forget" removes them there too.
+const ANCHOR_STORE = 'smime-bridge.trust-anchors';
+/** The anchor files of this visit, to store them if the user asks. */
+let anchorFiles: { name: string; bytes: Uint8Array }[] = [];
+const keepAnchors = () => $<HTMLInputElement>('keep-anchors');
+
+function showAnchorCount() {
+  const where = keepAnchors().checked ? 'kept in this browser' : 'for this visit';
+  $('anchor-count').textContent = anchors.length ? `${anchors.length} trust anchor(s) ${where}` : 'no trust anchor';
+}
+
+async function addAnchors(list: { name: string; bytes: Uint8Array }[]) {
+  // Copies go to the worker; the page keeps its own in case they are to be stored.
+  anchors = await call({ op: 'anchors', files: list.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer })) });
+  anchorFiles = [...anchorFiles, ...list];
+  showAnchorCount();
+}
+
+function toBase64(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function storeAnchors() {
+  try {
+    localStorage.setItem(ANCHOR_STORE, JSON.stringify(anchorFiles.map((f) => ({ name: f.name, der: toBase64(f.bytes) }))));
+  } catch (e) {
+    keepAnchors().checked = false;
+    showError('Keeping the trust anchors', { code: 'IO_ERROR', message: `this browser refused to store them: ${(e as Error).message}` });
+  }
+}
+
+function unstoreAnchors() {
+  try { localStorage.removeItem(ANCHOR_STORE); } catch { /* storage disabled: nothing was stored */ }
+}
+
+async function restoreAnchors() {
+  let stored: string | null = null;
+  try { stored = localStorage.getItem(ANCHOR_STORE); } catch { /* storage disabled */ }
+  if (!stored) return;
+  keepAnchors().checked = true;
+  try {
+    const list = (JSON.parse(stored) as { name: string; der: string }[]).map((f) => ({ name: f.name, bytes: Uint8Array.from(atob(f.der), (c) => c.charCodeAt(0)) }));
+    await addAnchors(list);
+    await reanalyzeAll();
+  } catch (e) { showError('Stored trust anchors', (e as ErrorView).code ? e as ErrorView : { code: 'INVALID_ARGUMENT', message: String(e) }); }
+}
+
 // ---- controls ------------------------------------------------------------------------------
 function setup() {
   const input = $<HTMLInputElement>('file');
@@ -302,12 +394,25 @@ function setup() {
     const files = [...(anchorInput.files ?? [])];
     anchorInput.value = '';
     try {
-      const list = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      anchors = await call({ op: 'anchors', files: list }, list.map((x) => x.bytes));
-      $('anchor-count').textContent = `${anchors.length} trust anchor(s) for this visit`;
+      const list = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+      await addAnchors(list);
+      if (keepAnchors().checked) storeAnchors();
       await reanalyzeAll();
     } catch (e) { showError('Trust anchor', e as ErrorView); }
   });
+  keepAnchors().addEventListener('change', () => {
+    if (keepAnchors().checked) storeAnchors(); else unstoreAnchors();
+    showAnchorCount();
+  });
+  $('forget-anchors').addEventListener('click', async () => {
+    unstoreAnchors();
+    keepAnchors().checked = false;
+    anchorFiles = [];
+    anchors = await call({ op: 'forget-anchors' });
+    showAnchorCount();
+    await reanalyzeAll();
+  });
+  void restoreAnchors();
 
   $('key-form').addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -4,6 +4,9 @@
  */
 
 import type { CertSummary } from '../../src/cms/path/types.js';
+import type { X400Form } from '../../src/formats/x400.js';
+
+export type { X400Form } from '../../src/formats/x400.js';
 
 /** A typed error as the library raises it (SmimeBridgeError): code, words and where. */
 export interface ErrorView { code: string; message: string; location?: string }
@@ -108,13 +111,19 @@ export interface FileView {
 
 /** Requests from the page. */
 export type Request =
-  | { op: 'add'; fileId: number; name: string; bytes: ArrayBuffer }
+  | { op: 'add'; fileId: number; name: string; file: Blob }
   | { op: 'analyze'; fileId: number; index?: number }
   | { op: 'anchors'; files: { name: string; bytes: ArrayBuffer }[] }
   | { op: 'key'; name: string; bytes: ArrayBuffer; password: string; cert?: ArrayBuffer }
+  | { op: 'forget-anchors' }
   | { op: 'forget-keys' }
   | { op: 'convert'; fileId: number; index?: number; format: 'eml' | 'msg' | 'json' }
+  | { op: 'x400'; fileId: number; form: X400Form; mimeWrapper: boolean }
+  | { op: 'decrypt'; fileId: number; index?: number; format: 'eml' | 'msg' }
   | { op: 'remove'; fileId: number };
+
+/** A file to save. */
+export interface Saved { bytes: Uint8Array; name: string; mediaType: string }
 
 /** What a request resolves to. */
 export interface Replies {
@@ -122,8 +131,11 @@ export interface Replies {
   analyze: FileView;
   anchors: CertView[];
   key: { description: string; keys: number };
+  'forget-anchors': CertView[];
   'forget-keys': { keys: number };
-  convert: { bytes: Uint8Array; name: string; mediaType: string };
+  convert: Saved;
+  x400: Saved;
+  decrypt: Saved;
   remove: null;
 }
 
@@ -131,4 +143,7 @@ export interface Replies {
 export type WorkerMessage =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: ErrorView }
-  | { id: number; progress: { stage: string; step: number; steps: number } };
+  | { id: number; progress: ProgressView };
+
+/** Progress of a request: the step (of steps) and, for long work, the fraction of it done (0 to 1). */
+export interface ProgressView { stage: string; step: number; steps: number; fraction?: number }

@@ -1,20 +1,28 @@
 /**
  * The page's worker: parsing and cryptography run here, off the page's thread. It holds the
- * dropped files, the trust anchors and the keys of this visit in memory only (nothing is
- * stored; a reload forgets everything), and answers the page's requests (protocol.ts).
+ * dropped files, the trust anchors and the keys of this visit in memory only (the page keeps
+ * trust anchors in the browser's storage only when the user asks), and answers the page's
+ * requests (protocol.ts). Long work reports the fraction done: reading the file here, and base64
+ * decoding, digests and AES-CBC decryption through the progress platform (src/platform/progress.ts).
  */
 import { SmimeBridgeError } from '../../src/errors.js';
 import { certDer, loadCertificates, loadPkcs12, loadPrivateKey, subjectOf, type Recipient } from '../../src/cms/index.js';
-import { analyze, convert, errorView, type Session } from './analyze.js';
+import { platform, setPlatform } from '../../src/platform/index.js';
+import { progressPlatform, type ByteReport } from '../../src/platform/progress.js';
+import { analyze, convert, decrypted, errorView, toX400, type Session } from './analyze.js';
 import { describeCert } from './certs.js';
 import type { CertView, Request, WorkerMessage } from './protocol.js';
 
 interface Scope { postMessage(m: WorkerMessage): void; onmessage: ((e: MessageEvent<{ id: number; req: Request }>) => void) | null }
 const scope = self as unknown as Scope;
 
-const files = new Map<number, { name: string; bytes: Uint8Array }>();
+const files = new Map<number, { name: string; bytes: Uint8Array; sha256: string }>();
 const session: Session = { anchors: [], recipients: [] };
 let anchorViews: CertView[] = [];
+
+/** The byte reports of the request being answered (one at a time: the page waits for each). */
+let sink: ByteReport | undefined;
+setPlatform(progressPlatform(platform(), () => sink));
 
 function held(fileId: number) {
   const f = files.get(fileId);
@@ -26,17 +34,52 @@ function safeCerts(b: Uint8Array) {
   try { return loadCertificates(b); } catch { return []; }
 }
 
+const hex = (d: Uint8Array) => Array.from(d, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** Read a file as it streams in, reporting the bytes read, and its SHA-256 (FIPS 180-4; WebCrypto, one pass after). */
+async function readFile(file: Blob, report: ByteReport): Promise<{ bytes: Uint8Array; sha256: string }> {
+  const bytes = new Uint8Array(file.size);
+  const reader = file.stream().getReader();
+  let at = 0;
+  report('reading the file', 0, file.size);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > bytes.length) throw new SmimeBridgeError('IO_ERROR', 'the file grew while it was read');
+    bytes.set(value, at);
+    at += value.length;
+    report('reading the file', at, file.size);
+  }
+  if (at !== bytes.length) throw new SmimeBridgeError('IO_ERROR', `the file gave ${at} of ${bytes.length} bytes`);
+  return { bytes, sha256: hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))) };
+}
+
 async function handle(id: number, req: Request): Promise<unknown> {
-  const progress = (stage: string, step: number, steps: number) => scope.postMessage({ id, progress: { stage, step, steps } });
+  let step = 1;
+  let steps = 5;
+  let last = { stage: '', fraction: -1 };
+  const progress = (stage: string, i: number, n: number) => {
+    step = i; steps = n;
+    scope.postMessage({ id, progress: { stage, step, steps } });
+  };
+  // Byte reports: one message per percent (and the last), so a 25 MB step posts about 100.
+  sink = (what, done, total) => {
+    const fraction = total > 0 ? done / total : 1;
+    // A repeated step (a second base64 decoding) starts again below the last fraction: reported.
+    if (what === last.stage && fraction < 1 && fraction >= last.fraction && fraction - last.fraction < 0.01) return;
+    last = { stage: what, fraction };
+    scope.postMessage({ id, progress: { stage: what, step, steps, fraction } });
+  };
   switch (req.op) {
     case 'add': {
-      const bytes = new Uint8Array(req.bytes);
-      files.set(req.fileId, { name: req.name, bytes });
-      return analyze(req.fileId, req.name, bytes, session, progress);
+      progress('reading the file', 1, 5);
+      const f = await readFile(req.file, sink);
+      files.set(req.fileId, { name: req.name, ...f });
+      return analyze(req.fileId, req.name, f.bytes, f.sha256, session, progress);
     }
     case 'analyze': {
       const f = held(req.fileId);
-      return analyze(req.fileId, f.name, f.bytes, session, progress, req.index);
+      return analyze(req.fileId, f.name, f.bytes, f.sha256, session, progress, req.index);
     }
     case 'remove':
       files.delete(req.fileId);
@@ -53,6 +96,10 @@ async function handle(id: number, req: Request): Promise<unknown> {
       anchorViews = [...anchorViews, ...views];
       return anchorViews;
     }
+    case 'forget-anchors':
+      session.anchors = [];
+      anchorViews = [];
+      return [];
     case 'key': {
       // As `--p12 FILE` or `--key KEY.pem [--cert CERT.pem]` (src/cli/files/keyFiles.ts loadRecipient).
       const bytes = new Uint8Array(req.bytes);
@@ -76,6 +123,14 @@ async function handle(id: number, req: Request): Promise<unknown> {
       const f = held(req.fileId);
       return convert(f.name, f.bytes, req.format, req.index);
     }
+    case 'x400': {
+      const f = held(req.fileId);
+      return toX400(f.name, f.bytes, req.form, req.mimeWrapper);
+    }
+    case 'decrypt': {
+      const f = held(req.fileId);
+      return decrypted(f.name, f.bytes, req.format, session, req.index);
+    }
   }
 }
 
@@ -84,5 +139,5 @@ scope.onmessage = (e) => {
   handle(id, req).then(
     (value) => scope.postMessage({ id, ok: true, value }),
     (err: unknown) => scope.postMessage({ id, ok: false, error: errorView(err) }),
-  );
+  ).finally(() => { sink = undefined; });
 };

@@ -5,7 +5,7 @@
  */
 import { SmimeBridgeError } from '../../errors.js';
 import {
-  decideVerdict, envelopeBytes, joinMessage, encryptMessage, openMessage, signAndEncryptMessage, signMessage,
+  decideVerdict, decryptedMessage, encryptMessage, openMessage, signAndEncryptMessage, signMessage,
   type MessageVerdict, type OpenedMessage,
 } from '../../secure/index.js';
 import type { CertificateLike, SignDigest } from '../../cms/index.js';
@@ -58,24 +58,15 @@ export async function runDecrypt(p: Printer, file: string, o: KeyValues & TrustV
   const { open, policy } = await openOptionsFrom(o);
   const input = await inputInternet(file, o);
   const opened = await openMessage(input, open);
-  const encrypted = opened.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'auth-enveloped');
-  if (encrypted.length === 0) throw new SmimeBridgeError('SMIME_NOT_SMIME', 'the message is not encrypted');
-  const failed = encrypted.find((l) => !l.decrypted);
-  if (failed && failed === encrypted[0]) throw new SmimeBridgeError(failed.error?.code ?? 'CMS_DECRYPT_FAILED', failed.error?.message ?? 'could not decrypt');
-  // Remove the encryption, keep every signature inside it: the output is the plaintext of the last
-  // decrypted layer (for signed-then-encrypted mail, the signed message, still verifiable).
-  const last = [...encrypted].reverse().find((l) => l.decrypted)!;
-  const lastIndex = opened.layers.indexOf(last);
-  const lostSignatures = opened.layers.slice(0, lastIndex).some((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
-  const outer = parseMime(input).root;
-  await writeOutput(o.out, renderInternet(format, joinMessage(envelopeBytes(outer), last.innerContent!), { strict: o.strict }), { force: o.force });
+  const d = decryptedMessage(input, opened);
+  await writeOutput(o.out, renderInternet(format, d.message, { strict: o.strict }), { force: o.force });
   const v = decideVerdict(opened, policy);
   const s = statusPrinter(p, o);
-  s.lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: decrypted ${encrypted.filter((l) => l.decrypted).length} encryption layer(s); signatures inside are kept`);
-  if (lostSignatures) s.lines('  note: a signature outside the encryption covers the encrypted form and cannot travel with the plaintext; verify the input for it');
+  s.lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: decrypted ${d.decryptedLayers} encryption layer(s); signatures inside are kept`);
+  if (d.lostSignatures) s.lines('  note: a signature outside the encryption covers the encrypted form and cannot travel with the plaintext; verify the input for it');
   s.lines(`  verdict: ${STATE_WORDS[v.state]}`);
   s.lines(describeVerdict(opened, v, p.verbose));
-  p.result({ input: file, output: o.out, decryptedLayers: encrypted.filter((l) => l.decrypted).length, ...verdictJson(opened, v) });
+  p.result({ input: file, output: o.out, decryptedLayers: d.decryptedLayers, ...verdictJson(opened, v) });
   return EXIT.OK;
 }
 

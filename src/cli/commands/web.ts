@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { spawn } from 'node:child_process';
 import { packageRoot } from '../packageRoot.js';
 import { SmimeBridgeError } from '../../errors.js';
@@ -43,9 +43,12 @@ async function serveFile(root: string, req: IncomingMessage, res: ServerResponse
   const s = await stat(file).catch(() => undefined);
   if (!s?.isFile()) return send(404, 'not found');
   const body = await readFile(file);
+  // frame.html (a message's HTML body) has its own, stricter policy, framed by the page only.
+  const frameCsp = basename(file) === 'frame.html' ? /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(body.toString('utf8'))?.[1] : undefined;
+  const csp = frameCsp ? `${frameCsp}; frame-ancestors 'self'` : CSP;
   res.writeHead(200, {
     'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'content-length': body.length,
-    'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache',
+    'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache',
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
