@@ -343,7 +343,9 @@ describe('the page (dist/web) in Chromium', { timeout: 240_000 }, () => {
       await open(page!, [file]);
       if (index) {
         await page!.selectOption('[data-testid=entry]', String(index));
-        await page!.waitForFunction((i) => (document.querySelector('[data-testid=entry]') as HTMLSelectElement | null)?.value === String(i), index);
+        // the selection alone is not enough: wait until the chosen entry is drawn (message 2 is the clear-signed one),
+        // or a download under load may still be the first message's
+        await page!.waitForFunction((i) => (document.querySelector('[data-testid=entry]') as HTMLSelectElement | null)?.value === String(i) && document.querySelector('[data-layer-kind=clear-signed]') !== null, index);
       }
       for (const fmt of ['eml', 'msg', 'json']) {
         const ours = await saved(page!, `convert-${fmt}`);
