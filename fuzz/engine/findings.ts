@@ -13,7 +13,8 @@ export function findingText(target: string, kind: string, detail: string, file: 
 /** A signature to tell findings apart: kind, error name, message without numbers, first frame in the library. */
 export function signatureOf(kind: string, e: unknown): string {
   const err = e as { name?: string; message?: string; stack?: string };
-  const msg = String(err?.message ?? e).split('\n')[0]!.replace(/\d+/g, 'N').slice(0, 120);
+  // numbers and quoted names (paths in errno messages) vary between inputs of one failure
+  const msg = String(err?.message ?? e).split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 120);
   const frame = (err?.stack ?? '').split('\n').find((l) => l.includes('/dist/src/'))?.replace(/:\d+:\d+\)?$/, '').trim() ?? '';
   return `${kind}|${err?.name ?? typeof e}|${msg}|${frame}`;
 }

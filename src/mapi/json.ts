@@ -225,7 +225,11 @@ function bagFromJson(arr: Json | undefined, bag: PropertyBag, where: string, att
     } else if (isObj(pj.named) && typeof pj.named.guid === 'string') {
       const n = pj.named;
       let named: NamedId;
-      if (typeof n.name === 'string') named = { guid: n.guid as string, name: n.name };
+      if (typeof n.name === 'string') {
+        // MS-OXMSG 2.2.3.1.2: .msg readers drop trailing U+0000 of a name as its terminator, so such a name cannot be stored
+        if (n.name.endsWith('\u0000')) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.named.name ends in U+0000, which a .msg cannot keep (MS-OXMSG 2.2.3.1.2)`);
+        named = { guid: n.guid as string, name: n.name };
+      }
       else if (typeof n.lid === 'string' || typeof n.lid === 'number') named = { guid: n.guid as string, lid: Number(n.lid) };
       else throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.named needs name or lid`);
       if (!isGuid(named.guid)) throw new SmimeBridgeError('MAPI_JSON_INVALID', `${at}.named.guid ${JSON.stringify(named.guid).slice(0, 60)} is not a GUID`);

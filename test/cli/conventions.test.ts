@@ -336,3 +336,9 @@ test('an empty --out is a usage error, not a rename to "" (fuzz finding: convert
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /USAGE: --out needs a folder/);
 });
+
+test('extract into a folder the system cannot make is IO_ERROR with the reason, not an internal error (fuzz finding: ENAMETOOLONG)', () => {
+  const r = runCli(['extract', join(S, 'clear-signed.eml'), out('x'.repeat(300))]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /IO_ERROR: cannot make the folder .*name too long/i);
+});

@@ -164,3 +164,10 @@ test('MS-OXMSG 2.4.2.1: messageFromJson takes property flags only as a 32-bit un
   const m = withFlags(0xffffffff);
   assert.equal(readMsg(writeMsg(m)).message.properties.get(0x0037001f)?.flags, 0xffffffff);
 });
+
+test('MS-OXMSG 2.2.3.1.2: messageFromJson refuses a named-property name ending in U+0000 (a .msg reader drops it as the terminator)', () => {
+  const named = (name: string) => messageFromJson(jsonMessage({ properties: [{ named: { guid: '00020329-0000-0000-C000-000000000046', name }, type: 'PT_FLOAT', value: -21 }] }));
+  assert.throws(() => named('0\u0000'), code('MAPI_JSON_INVALID'));
+  const m = named('0\u0000x');
+  assert.equal(readMsg(writeMsg(m)).message.properties.getNamed({ guid: PS_PUBLIC_STRINGS, name: '0\u0000x' })?.value, -21);
+});

@@ -14,7 +14,8 @@ import {
 import { recognizeMessage, toInternet, unwrapClearSigned, type UnwrappedView } from '../../smime/index.js';
 import { internetOf, loadInput, writeOutput } from '../files/io.js';
 import { decideVerdict, openMessage } from '../../secure/index.js';
-import { type Printer, jsonReplacer } from '../output.js';
+import { type Printer, errnoText, jsonReplacer } from '../output.js';
+import { SmimeBridgeError } from '../../errors.js';
 import type { InputValues, KeyValues, TrustValues } from '../options.js';
 import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
 import { openOptionsFrom } from './verify.js';
@@ -114,7 +115,7 @@ export async function runExtract(p: Printer, file: string, dir: string, o: KeyVa
   } else {
     files = messageFiles(input.message);
   }
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((e) => { throw new SmimeBridgeError('IO_ERROR', `cannot make the folder ${dir}: ${errnoText(e)}`); });
   for (const f of files) await writeOutput(join(dir, f.name), f.bytes, { force: o.force });
   p.lines([`${file}: ${kind}${note ? ` (${note})` : ''}`, ...lines, ...files.map((f) => `  ${join(dir, f.name)}  ${f.what}, ${f.bytes.length} bytes`)]);
   p.result({ input: file, kind, state, written: files.map((f) => ({ file: join(dir, f.name), what: f.what, bytes: f.bytes.length })), verdict });
