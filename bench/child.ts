@@ -9,6 +9,8 @@
  *   verify  {input, cert}           read clear-signed .eml, parseMime, verifySignedData (detached)
  *   decrypt {input, cert, key, expectBytes} read enveloped .eml, parseMime, decodeBody, decryptEnvelopedData
  */
+// The library as Node users get it: the package's Node entry installs the node:crypto/Buffer platform.
+import '../src/node.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { toMessage } from '../src/smime/index.js';
 import { writeMsg } from '../src/msg/index.js';

@@ -60,8 +60,8 @@ export function runChild(task: string, args: Record<string, unknown>): ChildResu
   return res;
 }
 
-/** The smime-bridge command as installed (dist/src/cli/bin.js, which runs the bundle dist/cli/). */
-export const CLI = resolve('dist/src/cli/bin.js');
+/** The smime-bridge command as installed (dist/cli/smime-bridge.cjs, package.json bin, which runs the bundle beside it). */
+export const CLI = resolve('dist/cli/smime-bridge.cjs');
 
 /** `smime-bridge help` text, to see which subcommands exist in this build. */
 export function cliHelp(): string {

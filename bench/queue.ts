@@ -17,7 +17,7 @@ import { load1, machineInfo } from './machine.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { startDovecot } from '../test/helpers/dovecot.js';
 
-const BIN = resolve('dist/src/cli/bin.js');
+const BIN = resolve('dist/cli/smime-bridge.cjs');
 const N = Number(process.env.QUEUE_BENCH_MESSAGES ?? 10_000);
 const IMAP_N = Number(process.env.QUEUE_BENCH_IMAP_MESSAGES ?? 1000);
 const BEGIN = '<!-- queue-bench:begin -->';

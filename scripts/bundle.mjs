@@ -7,10 +7,12 @@
 //   top level of what it uses;
 // - dist/cli/cache/<hash>-<node>-<arch>.v8: that code cache, made here by running every command
 //   once on the shipped samples in one process, so it holds their compiled functions;
+// - dist/cli/smime-bridge.cjs: the installed command (package.json bin), a CommonJS launcher of the
+//   bundle, so a call starts without Node's ES module loader (src/cli/launch.ts);
 // - dist/cli/worker.js: the batch worker threads' entry (ES module, self-contained).
 // Node built-ins stay external; iconv-lite is loaded on first use from node_modules.
 import { build } from 'esbuild';
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +71,16 @@ await build({
   footer: { js: '})' },
   plugins: [lazyIconv(false)],
 });
+// The installed command (package.json bin): a CommonJS launcher, started without the ES module loader.
+await build({
+  ...common,
+  entryPoints: ['src/cli/launch.ts'],
+  outfile: join(outdir, 'smime-bridge.cjs'),
+  format: 'cjs',
+  define: { 'import.meta.url': '__smimeBridgeLaunchUrl' },
+  banner: { js: "#!/usr/bin/env node\nconst __smimeBridgeLaunchUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+chmodSync(join(outdir, 'smime-bridge.cjs'), 0o755);
 await build({
   ...common,
   entryPoints: ['src/cli/batch/worker.ts'],

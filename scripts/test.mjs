@@ -52,7 +52,7 @@ if (missing.length) {
 
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-// The bundled command (dist/cli/) that dist/src/cli/bin.js runs: the tests spawn what users run.
+// The bundled command (dist/cli/) that the bin dist/cli/smime-bridge.cjs runs: the tests spawn what users run.
 const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 // The page (issue 13): type-checked on its own (DOM, no Node types) and built into dist/web.

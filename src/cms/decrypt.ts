@@ -32,7 +32,7 @@ import { type PrivateKey, certMatchesKey, importPrivateKey, parseCertificate } f
 import { OID, curveFromParams, hashNameOf, oidName } from './oids.js';
 import { rsaOaepDecrypt, rsaPkcs1v15DecryptFlagged } from './rsa.js';
 import { type CipherSpec, cbcDecryptAny, gcmDecrypt, parseCipher } from './symmetric.js';
-import { type Enveloped, readContentInfo, readEnveloped } from './structure.js';
+import { type Enveloped, readEnvelopedDer } from './structure.js';
 
 /** The recipient: private key and (recommended) its certificate, for matching the RecipientInfo. */
 export interface Recipient {
@@ -238,8 +238,7 @@ export async function decryptEnvelopedData(der: Uint8Array, recipient: Recipient
 }
 
 async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptOptions): Promise<Uint8Array> {
-  const ci = readContentInfo(der, opts.limits);
-  const env = readEnveloped(ci);
+  const env = readEnvelopedDer(der, opts.limits);
   const spec = parseCipher(env.algorithm.algorithmId, env.algorithm.algorithmParams, 'encryptedContentInfo.contentEncryptionAlgorithm');
   if (env.authenticated !== (spec.mode === 'gcm')) {
     throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `${spec.name} in ${env.authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'}`, { asn1Path: 'encryptedContentInfo.contentEncryptionAlgorithm' });

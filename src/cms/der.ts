@@ -118,8 +118,12 @@ export function parseBer(b: Uint8Array, limits: BerLimits = {}, what = 'CMS'): a
   try {
     // checkBer has already bounded depth, size and element count; asn1js's own defaults (16 MiB of
     // content, 10 000 nodes) would refuse ordinary large mail (a 25 MB attachment in 1 000-byte chunks).
-    // asn1js copies its input itself (fromBER without copyInput: false): no copy of our own.
+    // No copy of the input (copyInput: false: the decoded values are views of `b`, as
+    // octetsOf's are) and no speculative decoding of every OCTET STRING's contents as BER
+    // (parseEmbedded: false): on a 25 MB content both were whole-content passes.
     res = asn1js.fromBER(b.subarray(0, end), {
+      copyInput: false,
+      parseEmbedded: false,
       maxDepth: (limits.maxDepth ?? DEFAULT_DEPTH) + 1,
       maxContentLength: limits.maxBytes ?? DEFAULT_MAX_BYTES,
       maxNodes: (limits.maxElements ?? DEFAULT_MAX_ELEMENTS) + 1,
@@ -201,4 +205,82 @@ export function guard<T>(what: string, fn: () => T): T {
     if (e instanceof SmimeBridgeError) throw e;
     throw new SmimeBridgeError('CMS_MALFORMED', `${what}: unexpected structure (${e instanceof Error ? e.message : String(e)})`, {}, { cause: e });
   }
+}
+
+/**
+ * One BER element located in a buffer, without decoding it (X.690 8.1). For elements of input
+ * that {@link checkBer} has already walked, so lengths are known to fit.
+ */
+export interface Tlv {
+  /** X.690 8.1.2.2: 0 universal, 1 application, 2 context-specific, 3 private. */
+  tagClass: number;
+  constructed: boolean;
+  tagNumber: number;
+  /** Offset of the identifier octets. */
+  start: number;
+  /** Offset of the contents octets. */
+  contentStart: number;
+  /** Offset after the contents (before the end-of-contents octets of an indefinite length). */
+  contentEnd: number;
+  /** Offset after the element. */
+  end: number;
+}
+
+/** The element at `off` of input already checked by {@link checkBer}. */
+export function readTlv(b: Uint8Array, off: number): Tlv {
+  const start = off;
+  const id = b[off++]!;
+  let tagNumber = id & 0x1f;
+  if (tagNumber === 0x1f) {
+    // X.690 8.1.2.4: high tag number form (checkBer allows at most 4 octets)
+    tagNumber = 0;
+    for (;;) {
+      const x = b[off++]!;
+      tagNumber = tagNumber * 128 + (x & 0x7f);
+      if ((x & 0x80) === 0) break;
+    }
+  }
+  const constructed = (id & 0x20) !== 0;
+  const l0 = b[off++]!;
+  if (l0 === 0x80) {
+    // X.690 8.1.3.6: indefinite length; the contents end at the end-of-contents octets
+    let p = off;
+    while (!(b[p] === 0 && b[p + 1] === 0)) p = readTlv(b, p).end;
+    return { tagClass: id >> 6, constructed, tagNumber, start, contentStart: off, contentEnd: p, end: p + 2 };
+  }
+  let len = l0;
+  if (l0 & 0x80) {
+    len = 0;
+    for (let n = l0 & 0x7f; n > 0; n--) len = len * 256 + b[off++]!;
+  }
+  return { tagClass: id >> 6, constructed, tagNumber, start, contentStart: off, contentEnd: off + len, end: off + len };
+}
+
+/** The elements inside constructed element `t`, in order. */
+export function childrenOf(b: Uint8Array, t: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let p = t.contentStart; p < t.contentEnd; ) {
+    const c = readTlv(b, p);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+/**
+ * The contents of an OCTET STRING element (primitive, or constructed of OCTET STRING segments,
+ * X.690 8.7.3.2), whatever its tag (IMPLICIT tagging keeps the form), as views of `b`.
+ */
+export function octetSegments(b: Uint8Array, t: Tlv, what: string, into: Uint8Array[] = []): Uint8Array[] {
+  if (!t.constructed) {
+    into.push(b.subarray(t.contentStart, t.contentEnd));
+    return into;
+  }
+  for (const c of childrenOf(b, t)) {
+    if (c.tagClass !== 0 || c.tagNumber !== 4) {
+      throw new SmimeBridgeError('CMS_MALFORMED', `${what}: a segment of a constructed OCTET STRING is not an OCTET STRING (X.690 8.7.3.2)`, { offset: c.start });
+    }
+    octetSegments(b, c, what, into);
+  }
+  return into;
 }

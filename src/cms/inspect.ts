@@ -10,7 +10,7 @@ import { toHex } from './bytes.js';
 import { dnToString, emailsOf, matchesIssuerSerial, matchesSki, subjectOf } from './certs.js';
 import { type BerLimits, guard, octetsOf } from './der.js';
 import { OID, oidName } from './oids.js';
-import { readContentInfo, readEnveloped, readSignedData } from './structure.js';
+import { locateContentInfo, readContentInfo, readEnvelopedDer, readSignedData } from './structure.js';
 import { parseCipher } from './symmetric.js';
 
 /** How a signer or recipient is identified (RFC 5652 5.3 SignerIdentifier, 6.2.1 RecipientIdentifier). */
@@ -135,6 +135,9 @@ export function inspectCms(der: Uint8Array, limits: BerLimits = {}): CmsInfo {
 }
 
 function inspectImpl(der: Uint8Array, limits: BerLimits): CmsInfo {
+  // Encrypted content is never decoded to be described: only its small fields are read.
+  const type = locateContentInfo(der, limits).contentType;
+  if (type === OID.envelopedData || type === OID.authEnvelopedData) return describeEnveloped(der, limits);
   const ci = readContentInfo(der, limits);
   const info: CmsInfo = { contentType: oidName(ci.contentType), contentTypeOid: ci.contentType };
   if (ci.contentType === OID.signedData) {
@@ -161,22 +164,27 @@ function inspectImpl(der: Uint8Array, limits: BerLimits): CmsInfo {
       crlCount: (sd.crls ?? []).length,
     };
     if (!detached) info.encapsulatedContent = octetsOf(eci.eContent);
-  } else if (ci.contentType === OID.envelopedData || ci.contentType === OID.authEnvelopedData) {
-    const env = readEnveloped(ci);
-    info.envelopedData = {
-      authenticated: env.authenticated,
-      recipients: env.recipientInfos.map(describeRecipient),
-      contentEncryptionAlgorithm: oidName(env.algorithm.algorithmId),
-      encryptedContentType: oidName(env.contentType),
-    };
-    if (env.algorithm.algorithmId === OID.rc2CBC) {
-      // RFC 3370 5.2: RC2's effective key size is a parameter (40 bits in much old mail); name it.
-      try {
-        info.envelopedData.contentEncryptionKeyBits = parseCipher(env.algorithm.algorithmId, env.algorithm.algorithmParams, 'EnvelopedData.contentEncryptionAlgorithm').rc2Bits;
-      } catch { /* reported when decrypting */ }
-    }
   } else if (ci.contentType === OID.data) {
     info.encapsulatedContent = octetsOf(ci.content);
+  }
+  return info;
+}
+
+function describeEnveloped(der: Uint8Array, limits: BerLimits): CmsInfo {
+  const env = readEnvelopedDer(der, limits);
+  const oid = env.authenticated ? OID.authEnvelopedData : OID.envelopedData;
+  const info: CmsInfo = { contentType: oidName(oid), contentTypeOid: oid };
+  info.envelopedData = {
+    authenticated: env.authenticated,
+    recipients: env.recipientInfos.map(describeRecipient),
+    contentEncryptionAlgorithm: oidName(env.algorithm.algorithmId),
+    encryptedContentType: oidName(env.contentType),
+  };
+  if (env.algorithm.algorithmId === OID.rc2CBC) {
+    // RFC 3370 5.2: RC2's effective key size is a parameter (40 bits in much old mail); name it.
+    try {
+      info.envelopedData.contentEncryptionKeyBits = parseCipher(env.algorithm.algorithmId, env.algorithm.algorithmParams, 'EnvelopedData.contentEncryptionAlgorithm').rc2Bits;
+    } catch { /* reported when decrypting */ }
   }
   return info;
 }

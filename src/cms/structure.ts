@@ -2,13 +2,15 @@
  * Reading CMS ContentInfo (RFC 5652 3), SignedData (5), EnvelopedData (6) and AuthEnvelopedData
  * (RFC 5083 2.1) from BER bytes into PKI.js objects, with typed errors.
  *
- * PKI.js has no AuthEnvelopedData class; both enveloped forms are normalised to {@link Enveloped}
- * here, reusing PKI.js RecipientInfo and EncryptedContentInfo for their parts.
+ * Both enveloped forms are read field by field with the bounded walker of der.ts and normalised to
+ * {@link Enveloped}: PKI.js decodes only the small fields (its EnvelopedData class would decode, and
+ * asn1js copy, the whole encrypted content; it has no AuthEnvelopedData class at all).
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
-import { type BerLimits, fromSchema, octetsOf, parseBer } from './der.js';
+import { type BerLimits, type Tlv, checkBer, childrenOf, fromSchema, octetSegments, octetsOf, parseBer, readTlv } from './der.js';
+import { concatBytes } from '../mime/bytes.js';
 import { ensureEngine } from './engine.js';
 import { OID, oidName } from './oids.js';
 
@@ -56,58 +58,118 @@ function originatorCertsOf(oi: asn1js.AsnType | undefined): pkijs.Certificate[] 
   return (o.certs?.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
 }
 
-/** Parse EnvelopedData (RFC 5652 6.1) or AuthEnvelopedData (RFC 5083 2.1). */
-export function readEnveloped(ci: ParsedContentInfo): Enveloped {
-  if (ci.contentType === OID.envelopedData) {
-    const ed = fromSchema(() => new pkijs.EnvelopedData({ schema: ci.content }), 'ContentInfo.content.EnvelopedData');
-    const eci = ed.encryptedContentInfo;
-    return {
-      authenticated: false,
-      version: ed.version,
-      originatorCerts: (ed.originatorInfo?.certs?.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate),
-      recipientInfos: ed.recipientInfos,
-      contentType: eci.contentType,
-      algorithm: eci.contentEncryptionAlgorithm,
-      encryptedContent: octetsOf(eci.encryptedContent),
-      authAttrsDer: new Uint8Array(0),
-    };
+/** A checked ContentInfo (RFC 5652 3) located in `der`: its content type and the `[0] EXPLICIT` content element. */
+export interface LocatedContentInfo {
+  contentType: string;
+  /** The content element (inside the `[0]` wrapper), undefined when absent. */
+  content?: Tlv;
+}
+
+function malformed(m: string, offset: number, asn1Path: string): never {
+  throw new SmimeBridgeError('CMS_MALFORMED', m, { offset, asn1Path });
+}
+
+function oidAt(der: Uint8Array, t: Tlv | undefined, path: string): string {
+  if (!t || t.tagClass !== 0 || t.tagNumber !== 6 || t.constructed) malformed('an OBJECT IDENTIFIER was expected', t?.start ?? 0, path);
+  const v = parseBer(der.subarray(t.start, t.end), {}, path);
+  if (!(v instanceof asn1js.ObjectIdentifier)) malformed('an OBJECT IDENTIFIER was expected', t.start, path);
+  return v.valueBlock.toString();
+}
+
+/**
+ * Check `der` with the bounded walker and locate its ContentInfo without decoding the content:
+ * the readers below decode only the small parts, never a large encrypted content (RFC 5652 3).
+ */
+export function locateContentInfo(der: Uint8Array, limits: BerLimits = {}): LocatedContentInfo {
+  const end = checkBer(der, limits, 'ContentInfo');
+  for (let i = end; i < der.length; i++) {
+    if (der[i] !== 0) malformed(`ContentInfo: ${der.length - end} bytes after the end of the encoding`, end, 'ContentInfo');
   }
-  if (ci.contentType === OID.authEnvelopedData) {
-    const path = 'ContentInfo.content.AuthEnvelopedData';
-    const seq = ci.content;
-    if (!(seq instanceof asn1js.Sequence)) throw new SmimeBridgeError('CMS_MALFORMED', 'AuthEnvelopedData is not a SEQUENCE', { asn1Path: path });
-    const items = seq.valueBlock.value;
-    let i = 0;
-    const version = items[i] instanceof asn1js.Integer ? (items[i++] as asn1js.Integer).valueBlock.valueDec : -1;
-    if (version < 0) throw new SmimeBridgeError('CMS_MALFORMED', 'AuthEnvelopedData version missing', { asn1Path: path + '.version' });
-    let originator: asn1js.AsnType | undefined;
-    if (items[i]?.idBlock.tagClass === 3 && items[i]?.idBlock.tagNumber === 0) originator = items[i++];
-    const ris = items[i++];
-    if (!(ris instanceof asn1js.Set)) throw new SmimeBridgeError('CMS_MALFORMED', 'recipientInfos is not a SET', { asn1Path: path + '.recipientInfos' });
-    const recipientInfos = ris.valueBlock.value.map((r, k) => fromSchema(() => new pkijs.RecipientInfo({ schema: r }), `${path}.recipientInfos[${k}]`));
-    const eciNode = items[i++];
-    const eci = fromSchema(() => new pkijs.EncryptedContentInfo({ schema: eciNode }), path + '.authEncryptedContentInfo');
-    let authAttrsDer = new Uint8Array(0);
-    if (items[i]?.idBlock.tagClass === 3 && items[i]?.idBlock.tagNumber === 1) {
-      // RFC 5083 2.2: the AAD is the DER of authAttrs with an EXPLICIT SET OF tag
-      const raw = new Uint8Array((items[i] as asn1js.BaseBlock).valueBeforeDecodeView);
-      authAttrsDer = raw.slice();
-      authAttrsDer[0] = 0x31;
-      i++;
-    }
-    const mac = items[i++];
-    if (!(mac instanceof asn1js.OctetString)) throw new SmimeBridgeError('CMS_MALFORMED', 'AuthEnvelopedData mac missing', { asn1Path: path + '.mac' });
-    return {
-      authenticated: true,
-      version,
-      originatorCerts: originatorCertsOf(originator),
-      recipientInfos,
-      contentType: eci.contentType,
-      algorithm: eci.contentEncryptionAlgorithm,
-      encryptedContent: octetsOf(eci.encryptedContent),
-      authAttrsDer,
-      mac: octetsOf(mac),
-    };
+  const ci = readTlv(der, 0);
+  if (ci.tagClass !== 0 || ci.tagNumber !== 16 || !ci.constructed) malformed('ContentInfo is not a SEQUENCE', 0, 'ContentInfo');
+  const [type, content, extra] = childrenOf(der, ci);
+  const contentType = oidAt(der, type, 'ContentInfo.contentType');
+  if (!content) return { contentType };
+  if (content.tagClass !== 2 || content.tagNumber !== 0 || !content.constructed || extra) malformed('ContentInfo.content is not [0] EXPLICIT', content.start, 'ContentInfo.content');
+  const inner = childrenOf(der, content);
+  if (inner.length !== 1) malformed(`ContentInfo.content holds ${inner.length} elements instead of 1`, content.start, 'ContentInfo.content');
+  return { contentType, content: inner[0] };
+}
+
+/** Decode the element `t` of `der`, with its tag replaced by `tag` (IMPLICIT [n] read as its base type). */
+function decodeAs(der: Uint8Array, t: Tlv, path: string, tag?: number): asn1js.AsnType {
+  let bytes = der.subarray(t.start, t.end);
+  if (tag !== undefined) {
+    bytes = bytes.slice();
+    bytes[0] = tag;
   }
-  throw new SmimeBridgeError('CMS_MALFORMED', `expected enveloped-data, found ${oidName(ci.contentType)}`, { asn1Path: 'ContentInfo.contentType' });
+  return parseBer(bytes, {}, path);
+}
+
+/**
+ * EnvelopedData (RFC 5652 6.1) or AuthEnvelopedData (RFC 5083 2.1) read from the bytes: the
+ * bounded walker locates every field, PKI.js decodes only the small ones (originatorInfo,
+ * recipientInfos, the algorithm), and the encrypted content stays a view of `der` (one view for
+ * the usual primitive encoding; the segments joined once for a constructed one).
+ */
+export function readEnvelopedDer(der: Uint8Array, limits: BerLimits = {}): Enveloped {
+  ensureEngine();
+  const ci = locateContentInfo(der, limits);
+  const authenticated = ci.contentType === OID.authEnvelopedData;
+  if (ci.contentType !== OID.envelopedData && !authenticated) {
+    throw new SmimeBridgeError('CMS_MALFORMED', `expected enveloped-data, found ${oidName(ci.contentType)}`, { asn1Path: 'ContentInfo.contentType' });
+  }
+  const path = authenticated ? 'ContentInfo.content.AuthEnvelopedData' : 'ContentInfo.content.EnvelopedData';
+  const seq = ci.content;
+  if (!seq || seq.tagClass !== 0 || seq.tagNumber !== 16 || !seq.constructed) malformed(`${authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'} is not a SEQUENCE`, seq?.start ?? 0, path);
+  const items = childrenOf(der, seq);
+  const isCtx = (t: Tlv | undefined, n: number) => t?.tagClass === 2 && t.tagNumber === n;
+  let i = 0;
+  // version CMSVersion
+  const vt = items[i];
+  if (!vt || vt.tagClass !== 0 || vt.tagNumber !== 2) malformed('version missing', vt?.start ?? seq.contentStart, path + '.version');
+  const vv = decodeAs(der, vt, path + '.version');
+  const version = vv instanceof asn1js.Integer ? vv.valueBlock.valueDec : -1;
+  i++;
+  // originatorInfo [0] IMPLICIT OriginatorInfo OPTIONAL
+  let originatorCerts: pkijs.Certificate[] = [];
+  if (isCtx(items[i], 0)) {
+    const oi = decodeAs(der, items[i]!, path + '.originatorInfo', 0x30);
+    originatorCerts = originatorCertsOf(oi);
+    i++;
+  }
+  // recipientInfos RecipientInfos (SET OF RecipientInfo)
+  const rt = items[i++];
+  if (!rt || rt.tagClass !== 0 || rt.tagNumber !== 17) malformed('recipientInfos is not a SET', rt?.start ?? seq.contentEnd, path + '.recipientInfos');
+  const ris = decodeAs(der, rt, path + '.recipientInfos') as asn1js.Set;
+  const recipientInfos = ris.valueBlock.value.map((r, k) => fromSchema(() => new pkijs.RecipientInfo({ schema: r }), `${path}.recipientInfos[${k}]`));
+  // (auth)encryptedContentInfo: contentType, contentEncryptionAlgorithm, [0] IMPLICIT OCTET STRING OPTIONAL
+  const eciPath = path + (authenticated ? '.authEncryptedContentInfo' : '.encryptedContentInfo');
+  const et = items[i++];
+  if (!et || et.tagClass !== 0 || et.tagNumber !== 16 || !et.constructed) malformed('the encrypted content info is not a SEQUENCE', et?.start ?? seq.contentEnd, eciPath);
+  const [ct, at, ect, more] = childrenOf(der, et);
+  const contentType = oidAt(der, ct, eciPath + '.contentType');
+  if (!at || at.tagClass !== 0 || at.tagNumber !== 16) malformed('contentEncryptionAlgorithm is not a SEQUENCE', at?.start ?? et.contentEnd, eciPath + '.contentEncryptionAlgorithm');
+  const algSchema = decodeAs(der, at, eciPath + '.contentEncryptionAlgorithm');
+  const algorithm = fromSchema(() => new pkijs.AlgorithmIdentifier({ schema: algSchema }), eciPath + '.contentEncryptionAlgorithm');
+  if (ect && !isCtx(ect, 0)) malformed('encryptedContent is not [0] IMPLICIT OCTET STRING', ect.start, eciPath + '.encryptedContent');
+  if (more) malformed('unexpected element after encryptedContent', more.start, eciPath);
+  const segments = ect ? octetSegments(der, ect, eciPath + '.encryptedContent') : [];
+  const encryptedContent = segments.length === 1 ? segments[0]! : concatBytes(segments);
+  if (!authenticated) {
+    // unprotectedAttrs [1] IMPLICIT OPTIONAL: not used for decryption (RFC 5652 6.1)
+    if (items[i] && !isCtx(items[i], 1)) malformed('unexpected element after encryptedContentInfo', items[i]!.start, path);
+    return { authenticated, version, originatorCerts, recipientInfos, contentType, algorithm, encryptedContent, authAttrsDer: new Uint8Array(0) };
+  }
+  let authAttrsDer = new Uint8Array(0);
+  if (isCtx(items[i], 1)) {
+    // RFC 5083 2.2: the AAD is the DER of authAttrs with an EXPLICIT SET OF tag
+    authAttrsDer = der.slice(items[i]!.start, items[i]!.end);
+    authAttrsDer[0] = 0x31;
+    i++;
+  }
+  const mt = items[i++];
+  if (!mt || mt.tagClass !== 0 || mt.tagNumber !== 4) malformed('AuthEnvelopedData mac missing', mt?.start ?? seq.contentEnd, path + '.mac');
+  const mac = concatBytes(octetSegments(der, mt, path + '.mac'));
+  return { authenticated, version, originatorCerts, recipientInfos, contentType, algorithm, encryptedContent, authAttrsDer, mac };
 }

@@ -36,6 +36,7 @@ interface Ctx {
   limits: MimeLimits;
   diag: Diagnostics;
   parts: number;
+  headersOnly: boolean;
 }
 
 /**
@@ -64,6 +65,7 @@ export function parseMime(bytes: Uint8Array, opts: ParseOptions = {}): { root: M
     limits: { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) },
     diag: new Diagnostics(opts.strict ?? false),
     parts: 0,
+    headersOnly: opts.headersOnly ?? false,
   };
   try {
     const root = parseEntity(ctx, bytes, 0, bytes.length, '', 0, false, 'CRLF');
@@ -242,6 +244,7 @@ function parseEntity(
   if (cdField) entity.disposition = parseField(ctx, src, cdField, path);
 
   const [type, subtype] = contentType.value.split('/') as [string, string];
+  if (ctx.headersOnly && depth === 0) return entity;
   if (type === 'multipart') {
     const boundary = contentType.params['boundary'];
     if (boundary === undefined || boundary === '') {

@@ -98,4 +98,10 @@ export interface ParseOptions {
   strict?: boolean;
   /** Limits; missing fields take `DEFAULT_LIMITS`. */
   limits?: Partial<MimeLimits>;
+  /**
+   * Read only the top-level header (default false): the root gets no children and no embedded
+   * message, its body range is still set. For deciding what an entity is before paying for
+   * its body (a 25 MB multipart is scanned for its boundaries only when needed).
+   */
+  headersOnly?: boolean;
 }

@@ -5,13 +5,16 @@
  */
 import { SmimeBridgeError } from '../errors.js';
 import { parseMime } from '../mime/parse.js';
-import { envelopeBytes, joinMessage } from './envelope.js';
+import { concatBytes } from '../mime/bytes.js';
+import { envelopeBytes, messageParts } from './envelope.js';
 import type { OpenedMessage } from './open.js';
 
 /** A decrypted message and what was removed. */
 export interface DecryptedMessage {
-  /** The outer envelope fields joined with the plaintext of the last decrypted layer (Internet bytes). */
-  message: Uint8Array;
+  /** The outer envelope fields joined with the plaintext of the last decrypted layer (Internet bytes; joined on first use). */
+  readonly message: Uint8Array;
+  /** The same bytes as {@link message} in pieces (envelope, `MIME-Version`, plaintext), for writing without joining them. */
+  parts: Uint8Array[];
   /** Encryption layers decrypted. */
   decryptedLayers: number;
   /** A signature outside the encryption covered the encrypted form: it cannot travel with the plaintext. */
@@ -33,5 +36,14 @@ export function decryptedMessage(input: Uint8Array, opened: OpenedMessage): Decr
   const lastIndex = opened.layers.indexOf(last);
   const lostSignatures = opened.layers.slice(0, lastIndex).some((l) => l.kind === 'clear-signed' || l.kind === 'opaque-signed');
   const outer = parseMime(input).root;
-  return { message: joinMessage(envelopeBytes(outer), last.innerContent!), decryptedLayers: encrypted.filter((l) => l.decrypted).length, lostSignatures };
+  const parts = messageParts(envelopeBytes(outer), last.innerContent!);
+  let message: Uint8Array | undefined;
+  return {
+    get message() {
+      return (message ??= concatBytes(parts));
+    },
+    parts,
+    decryptedLayers: encrypted.filter((l) => l.decrypted).length,
+    lostSignatures,
+  };
 }

@@ -41,10 +41,15 @@ export function splitMessage(bytes: Uint8Array): { envelope: Uint8Array; content
   return { envelope: envelopeBytes(root), content: contentEntityBytes(root), root };
 }
 
+/** The pieces of {@link joinMessage}, not yet joined (a large entity is then written without a copy). */
+export function messageParts(envelope: Uint8Array, entity: Uint8Array): Uint8Array[] {
+  const lf = envelope.length > 0 && envelope[envelope.length - 1] === 0x0a && envelope[envelope.length - 2] !== 0x0d;
+  return [envelope, enc.encode(lf ? 'MIME-Version: 1.0\n' : 'MIME-Version: 1.0\r\n'), entity];
+}
+
 /** Envelope fields + `MIME-Version: 1.0` + a MIME entity = a whole message. */
 export function joinMessage(envelope: Uint8Array, entity: Uint8Array): Uint8Array {
-  const lf = envelope.length > 0 && envelope[envelope.length - 1] === 0x0a && envelope[envelope.length - 2] !== 0x0d;
-  return concatBytes([envelope, enc.encode(lf ? 'MIME-Version: 1.0\n' : 'MIME-Version: 1.0\r\n'), entity]);
+  return concatBytes(messageParts(envelope, entity));
 }
 
 /** RFC 8551 3.1.1 canonical form for signing and encrypting: every line break CRLF. */

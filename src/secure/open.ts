@@ -71,15 +71,16 @@ export interface OpenedMessage {
   layers: Layer[];
   /** The innermost content entity (a MIME entity without envelope fields). */
   content: Uint8Array;
-  /** The innermost content as a whole message: the outer envelope fields + the content entity. */
-  message: Uint8Array;
-  /** The innermost message as a normal message object (IPM.Note: body and real attachments). */
-  messageObject: MessageObject;
+  /** The innermost content as a whole message: the outer envelope fields + the content entity (made on first use). */
+  readonly message: Uint8Array;
+  /** The innermost message as a normal message object (IPM.Note: body and real attachments; made on first use). */
+  readonly messageObject: MessageObject;
   /** False when a layer could not be opened (no key, unsupported, malformed): `content` is that layer. */
   complete: boolean;
   /** The From and Sender addresses of the outer message, for the address check (RFC 8550 3). */
   envelope: EnvelopeAddresses;
-  warnings: Diagnostic[];
+  /** Warnings of every layer and of the conversion (reading them makes {@link messageObject}). */
+  readonly warnings: Diagnostic[];
 }
 
 function addressesOf(root: MimeEntity, lname: string): string[][] {
@@ -142,6 +143,7 @@ export async function openMessage(input: Uint8Array | MessageObject, opts: OpenO
   const expectedAddress = envelope.from[0]?.[0];
   const layers: Layer[] = [];
   let current = outer;
+  let headerOnly = false; // `current` was read with headersOnly
   let complete = true;
   const max = opts.maxLayers ?? 8;
   const verifyOpts: VerifyOptions = { ...opts.verify, trustAnchors: opts.trustAnchors, intermediates: opts.intermediates, now: opts.now, expectedAddress };
@@ -219,20 +221,50 @@ export async function openMessage(input: Uint8Array | MessageObject, opts: OpenO
         break;
       }
     }
-    current = parseMime(next!).root;
+    // The next layer's header says whether it is a layer at all; its body (a 25 MB multipart)
+    // is parsed now only for multipart/signed, and otherwise when the message object is made.
+    current = parseMime(next!, { headersOnly: true }).root;
+    headerOnly = current.contentType.value !== 'multipart/signed';
+    if (!headerOnly) current = parseMime(next!).root;
   }
   if (layers.length >= max && classifyEntity(current).kind !== 'none') {
     throw new SmimeBridgeError('LIMIT_EXCEEDED', `more than ${max} S/MIME layers`);
   }
-  const content = current.source.subarray(current.range.start, current.range.end);
-  const message = current === outer ? bytes : joinMessage(envelopeBytes(outer), content);
-  // The innermost content as a normal message: body and attachments from the content, envelope from the outside.
-  const converted = mimeToMessage(current);
-  diag.warnings.push(...converted.warnings);
-  const m = converted.message;
-  if (current !== outer) promoteHeaders(outer, m, diag);
-  if (complete) m.properties.set(PidTagMessageClass, 'IPM.Note');
-  return { layers, content, message, messageObject: m, complete, envelope, warnings: diag.warnings };
+  const inner = current;
+  const innerHeaderOnly = headerOnly;
+  const content = inner.source.subarray(inner.range.start, inner.range.end);
+  // `message` and `messageObject` are made on first use: verify and decrypt need neither, and for
+  // a 25 MB message they cost a copy of the content and a decoding of every attachment.
+  let message: Uint8Array | undefined;
+  let messageObject: MessageObject | undefined;
+  const convert = (): MessageObject => {
+    if (!messageObject) {
+      // The innermost content as a normal message: body and attachments from the content, envelope from the outside.
+      const converted = mimeToMessage(innerHeaderOnly ? parseMime(inner.source).root : inner);
+      diag.warnings.push(...converted.warnings);
+      const m = converted.message;
+      if (inner !== outer) promoteHeaders(outer, m, diag);
+      if (complete) m.properties.set(PidTagMessageClass, 'IPM.Note');
+      messageObject = m;
+    }
+    return messageObject;
+  };
+  return {
+    layers,
+    content,
+    get message() {
+      return (message ??= inner === outer ? bytes : joinMessage(envelopeBytes(outer), content));
+    },
+    get messageObject() {
+      return convert();
+    },
+    complete,
+    envelope,
+    get warnings() {
+      convert(); // the conversion's warnings are part of the record
+      return diag.warnings;
+    },
+  };
 }
 
 /** True when every signature of every signed layer is valid (and, with trust anchors given, chains to one). */

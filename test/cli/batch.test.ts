@@ -258,7 +258,7 @@ test('batch usage errors exit 2', () => {
 
 // ---- interrupts ------------------------------------------------------------------------------
 
-const compiled = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const compiled = fileURLToPath(new URL('../../cli/smime-bridge.cjs', import.meta.url));
 const source = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 
 /** Start a batch, send `signals` once the first output appears; resolve with exit status and output listing. */

@@ -18,7 +18,7 @@ const t = tempDir('smime-bridge-conv-');
 after(() => t.cleanup());
 const S = 'samples';
 const CA = 'samples/keys/ca.pem';
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../cli/smime-bridge.cjs', import.meta.url));
 const sh = (script: string, input?: string): { status: number | null; stdout: string; stderr: string } => spawnSync('bash', ['-c', script], { encoding: 'utf8', input, env: { ...process.env, SB: `${process.execPath} ${bin}` } });
 const out = (n: string) => join(t.dir, n);
 

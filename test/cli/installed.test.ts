@@ -42,7 +42,7 @@ before(() => {
 
 test('the tarball ships the built code, samples, LICENSE and README, and no tests or TypeScript sources', () => {
   const files = run('tar', ['-tzf', join(t.dir, readdirSync(t.dir).find((f) => f.endsWith('.tgz'))!)]).stdout.split('\n');
-  for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/src/cli/bin.js', 'package/dist/src/index.d.ts', 'package/samples/clear-signed.eml']) assert.ok(files.includes(f), f);
+  for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/cli/smime-bridge.cjs', 'package/dist/src/cli/bin.js', 'package/dist/src/index.d.ts', 'package/samples/clear-signed.eml']) assert.ok(files.includes(f), f);
   assert.ok(!files.some((f) => f.startsWith('package/dist/test/') || f.startsWith('package/src/') || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no tests, no sources');
 });
 

@@ -15,7 +15,7 @@ import { redisAvailable, startRedis } from '../helpers/redis.js';
 import { dovecotAvailable, startDovecot } from '../helpers/dovecot.js';
 
 const root = resolve('.');
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../cli/smime-bridge.cjs', import.meta.url));
 const t = tempDir('smime-bridge-readme-');
 after(() => t.cleanup());
 

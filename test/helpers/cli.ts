@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const compiled = fileURLToPath(new URL('../../cli/smime-bridge.cjs', import.meta.url));
 const source = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 
 /** Run the CLI; under `npm test` the compiled JavaScript, under tsx the TypeScript source. */

@@ -37,7 +37,7 @@ test('resolveInside keeps every request path inside the served folder', () => {
 
 test('`smime-bridge web --port 0` prints its 127.0.0.1 URL and serves the page with MIME types and CSP; no traversal', { timeout: 30_000 }, async () => {
   assert.ok(existsSync('dist/web/index.html'), 'dist/web is not built');
-  const child = spawn(process.execPath, ['dist/src/cli/bin.js', 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/cli/smime-bridge.cjs', 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await new Promise<string>((ok, fail) => {
       let out = '';

@@ -79,7 +79,7 @@ function x400Masked(b: Buffer): { masked: string; fields: number } {
 
 /** `smime-bridge ARGS` in the background (runCli waits): the CLI side works while the page does. */
 function cliAsync(args: string[]): Promise<string> {
-  return new Promise((ok, fail) => execFile(process.execPath, [resolve('dist/src/cli/bin.js'), ...args], { maxBuffer: 256 << 20 }, (e, stdout) => {
+  return new Promise((ok, fail) => execFile(process.execPath, [resolve('dist/cli/smime-bridge.cjs'), ...args], { maxBuffer: 256 << 20 }, (e, stdout) => {
     // verify exits non-zero when a message is not valid: the JSON on stdout is the answer.
     if (e && !stdout) fail(e); else ok(stdout);
   }));

@@ -59,7 +59,8 @@ export async function runDecrypt(p: Printer, file: string, o: KeyValues & TrustV
   const input = await inputInternet(file, o);
   const opened = await openMessage(input, open);
   const d = decryptedMessage(input, opened);
-  await writeOutput(o.out, renderInternet(format, d.message, { strict: o.strict }), { force: o.force });
+  // .eml is the plaintext as it is: its pieces are written without joining them into one copy
+  await writeOutput(o.out, format === 'eml' ? d.parts : renderInternet(format, d.message, { strict: o.strict }), { force: o.force });
   const v = decideVerdict(opened, policy);
   const s = statusPrinter(p, o);
   s.lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: decrypted ${d.decryptedLayers} encryption layer(s); signatures inside are kept`);

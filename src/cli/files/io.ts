@@ -56,15 +56,15 @@ export async function loadInput(path: string, opts: LoadOptions = {}): Promise<L
 }
 
 /** Write bytes to stdout, waiting until they are handed to the system. */
-export async function writeStdout(bytes: Uint8Array): Promise<void> {
-  await new Promise<void>((res, rej) => process.stdout.write(bytes, (e) => (e ? rej(e) : res())));
+export async function writeStdout(bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  for (const b of bytes instanceof Uint8Array ? [bytes] : bytes) await new Promise<void>((res, rej) => process.stdout.write(b, (e) => (e ? rej(e) : res())));
 }
 
 /**
  * Write an output by the one rule of every command: `-` is stdout; a device or FIFO is written in
  * place; a regular file atomically, and an existing one only with `force`.
  */
-export async function writeOutput(path: string, bytes: Uint8Array, opts: { force?: boolean } = {}): Promise<void> {
+export async function writeOutput(path: string, bytes: Uint8Array | readonly Uint8Array[], opts: { force?: boolean } = {}): Promise<void> {
   // Our own stdout by name: written through the stream (opening it again fails when it is a socket).
   if (path === '-' || path === '/dev/stdout' || path === '/dev/fd/1' || path === '/proc/self/fd/1') return writeStdout(bytes);
   let target = path;
@@ -75,7 +75,7 @@ export async function writeOutput(path: string, bytes: Uint8Array, opts: { force
     let fh;
     try {
       fh = await open(path, 'w');
-      await fh.write(bytes);
+      for (const b of bytes instanceof Uint8Array ? [bytes] : bytes) await fh.write(b);
     } catch (e) {
       throw new SmimeBridgeError('IO_ERROR', `cannot write ${path}: ${errnoText(e)}`);
     } finally {
@@ -89,7 +89,7 @@ export async function writeOutput(path: string, bytes: Uint8Array, opts: { force
   }
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
+    await writeFile(tmp, bytes, { flag: 'wx' }); // an array of pieces is written one after the other
     if (opts.force) await rename(tmp, target);
     else {
       await link(tmp, target); // fails with EEXIST instead of replacing a file made meanwhile
