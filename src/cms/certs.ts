@@ -117,9 +117,17 @@ export function matchesSki(cert: pkijs.Certificate, ski: Uint8Array): boolean {
   return !!own && bytesEqual(own, ski);
 }
 
-/** DER of a certificate. */
+/** The bytes certificates were read from (parseCertificate, a SignedData's certificates). */
+const originalDer = new WeakMap<pkijs.Certificate, Uint8Array>();
+
+/** Record that `cert` was decoded from `der` (for {@link certDer}). */
+export function rememberDer(cert: pkijs.Certificate, der: Uint8Array): void {
+  originalDer.set(cert, der);
+}
+
+/** DER of a certificate: the bytes it was read from, else PKI.js's encoding of it. */
 export function certDer(cert: pkijs.Certificate): Uint8Array {
-  return new Uint8Array(cert.toSchema(true).toBER(false));
+  return originalDer.get(cert) ?? new Uint8Array(cert.toSchema(true).toBER(false));
 }
 
 /** DER of a certificate's SubjectPublicKeyInfo. */

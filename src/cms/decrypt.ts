@@ -191,7 +191,7 @@ function kariUnwrapper(ri: pkijs.KeyAgreeRecipientInfo, rek: pkijs.RecipientEncr
   };
 }
 
-function candidatesFor(env: Enveloped, key: PrivateKey, cert: pkijs.Certificate | undefined, spec: CipherSpec): Candidate[] {
+function candidatesFor(env: Omit<Enveloped, 'encryptedContent'>, key: PrivateKey, cert: pkijs.Certificate | undefined, spec: CipherSpec): Candidate[] {
   const out: Candidate[] = [];
   env.recipientInfos.forEach((ri, i) => {
     const where = `recipientInfos[${i}]`;
@@ -237,8 +237,23 @@ export async function decryptEnvelopedData(der: Uint8Array, recipient: Recipient
   return guardAsync('EnvelopedData', () => decryptImpl(der, recipient, opts));
 }
 
-async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptOptions): Promise<Uint8Array> {
-  const env = readEnvelopedDer(der, opts.limits);
+/** What an EnvelopedData's key operations give: the content cipher and the candidate content keys, most plausible first. */
+export interface ContentKeys {
+  spec: CipherSpec;
+  /** Distinct content-encryption keys, those whose RSA padding was valid first (usually exactly one). */
+  ranked: Uint8Array[];
+}
+
+/**
+ * The RecipientInfo work of {@link decryptEnvelopedData} without the content: match the recipient,
+ * unwrap the content-encryption key(s). Same errors as decryptEnvelopedData. For callers that
+ * decrypt the content as it arrives (the command's streamed decryption of a large message).
+ */
+export async function contentKeys(env: Omit<Enveloped, 'encryptedContent'>, recipient: Recipient, opts: DecryptOptions = {}): Promise<ContentKeys> {
+  return guardAsync('EnvelopedData', () => contentKeysImpl(env, recipient, opts));
+}
+
+async function contentKeysImpl(env: Omit<Enveloped, 'encryptedContent'>, recipient: Recipient, opts: DecryptOptions): Promise<ContentKeys> {
   const spec = parseCipher(env.algorithm.algorithmId, env.algorithm.algorithmParams, 'encryptedContentInfo.contentEncryptionAlgorithm');
   if (env.authenticated !== (spec.mode === 'gcm')) {
     throw new SmimeBridgeError('CMS_UNSUPPORTED_ALGORITHM', `${spec.name} in ${env.authenticated ? 'AuthEnvelopedData' : 'EnvelopedData'}`, { asn1Path: 'encryptedContentInfo.contentEncryptionAlgorithm' });
@@ -275,7 +290,12 @@ async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptO
   // Keys whose RSA padding was valid first (stable sort: message order otherwise). With one
   // candidate, the usual case, nothing is ranked; with several, a wrong PKCS#1 v1.5 key must not
   // win just because CBC padding happened to fit (CBC has no integrity check to tell them apart).
-  const ranked = found.slice().sort((a, b) => b.valid - a.valid).map((r) => r.cek);
+  return { spec, ranked: found.slice().sort((a, b) => b.valid - a.valid).map((r) => r.cek) };
+}
+
+async function decryptImpl(der: Uint8Array, recipient: Recipient, opts: DecryptOptions): Promise<Uint8Array> {
+  const env = readEnvelopedDer(der, opts.limits);
+  const { spec, ranked } = await contentKeysImpl(env, recipient, opts);
   if (spec.mode === 'gcm') {
     for (const cek of ranked) {
       const plain = await gcmDecrypt(spec, cek, env.encryptedContent, env.mac ?? new Uint8Array(0), env.authAttrsDer);

@@ -3,7 +3,9 @@
  *
  * - {@link inspectCms}: what a CMS blob is (content type, signers, recipients, algorithms)
  * - {@link verifySignedData}: one verdict per signer (signature, RFC 5280 path with CRLs, validity, usage, address)
- * - {@link decryptEnvelopedData}: EnvelopedData / AuthEnvelopedData with RSA or ECDH keys
+ * - {@link decryptEnvelopedData}: EnvelopedData / AuthEnvelopedData with RSA or ECDH keys; for a
+ *   content decrypted as it arrives, {@link readEnvelopedHead}, {@link contentKeys},
+ *   {@link EncryptedContentReader} and {@link cbcDecipherFor}
  * - {@link signData} / {@link micalgFor}: SignedData for clear-signed or opaque-signed mail
  * - {@link encryptData}: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM)
  * - keys: {@link parsePem}, {@link loadCertificates}, {@link loadPrivateKey}, {@link loadPkcs12}
@@ -21,6 +23,14 @@ export type { PathReport, PathOutcome, PathReason, ReasonKind, CertSummary, Revo
 export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './path/context.js';
 export { decryptEnvelopedData, DECRYPT_DEFAULTS } from './decrypt.js';
 export type { Recipient, DecryptOptions } from './decrypt.js';
+// Incremental decryption of an EnvelopedData that arrives in pieces (a large message decrypted as it is read)
+export { contentKeys } from './decrypt.js';
+export type { ContentKeys } from './decrypt.js';
+export { readEnvelopedHead } from './structure.js';
+export type { EnvelopedHead, Enveloped } from './structure.js';
+export { EncryptedContentReader } from './contentStream.js';
+export { cbcDecipherFor } from './symmetric.js';
+export { describeEnvelopedInfo } from './inspect.js';
 export { signData, micalgFor } from './sign.js';
 export type { Signer, SignOptions, SignDigest } from './sign.js';
 export { encryptData, ENCRYPT_DEFAULTS } from './encrypt.js';

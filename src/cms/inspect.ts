@@ -10,7 +10,7 @@ import { toHex } from './bytes.js';
 import { dnToString, emailsOf, matchesIssuerSerial, matchesSki, subjectOf } from './certs.js';
 import { type BerLimits, guard, octetsOf } from './der.js';
 import { OID, oidName } from './oids.js';
-import { locateContentInfo, readContentInfo, readEnvelopedDer, readSignedData } from './structure.js';
+import { type Enveloped, locateContentInfo, readContentInfo, readEnvelopedDer, readSignedData } from './structure.js';
 import { parseCipher } from './symmetric.js';
 
 /** How a signer or recipient is identified (RFC 5652 5.3 SignerIdentifier, 6.2.1 RecipientIdentifier). */
@@ -171,7 +171,11 @@ function inspectImpl(der: Uint8Array, limits: BerLimits): CmsInfo {
 }
 
 function describeEnveloped(der: Uint8Array, limits: BerLimits): CmsInfo {
-  const env = readEnvelopedDer(der, limits);
+  return describeEnvelopedInfo(readEnvelopedDer(der, limits));
+}
+
+/** What {@link inspectCms} says of an EnvelopedData or AuthEnvelopedData already read. */
+export function describeEnvelopedInfo(env: Omit<Enveloped, 'encryptedContent'>): CmsInfo {
   const oid = env.authenticated ? OID.authEnvelopedData : OID.envelopedData;
   const info: CmsInfo = { contentType: oidName(oid), contentTypeOid: oid };
   info.envelopedData = {

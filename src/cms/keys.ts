@@ -13,7 +13,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
 import { base64Decode, bytesEqual, bytesToBigInt, concatBytes, ctEqual, toArrayBuffer } from './bytes.js';
-import { emailsOf, isCa } from './certs.js';
+import { emailsOf, isCa, rememberDer } from './certs.js';
 import { encodeDer, fromSchema, guardAsync, octetsOf, parseBer } from './der.js';
 import { ensureEngine } from './engine.js';
 import { OID, curveFromParams, curveOidOf, hashNameOf, oidName } from './oids.js';
@@ -132,7 +132,9 @@ function asText(x: string | Uint8Array): string | null {
 /** Parse one certificate from DER. */
 export function parseCertificate(der: Uint8Array, where = 'Certificate'): pkijs.Certificate {
   const asn = parseBer(der, {}, where);
-  return fromSchema(() => new pkijs.Certificate({ schema: asn }), where);
+  const cert = fromSchema(() => new pkijs.Certificate({ schema: asn }), where);
+  rememberDer(cert, (asn as asn1js.BaseBlock).valueBeforeDecodeView);
+  return cert;
 }
 
 /** Load X.509 certificates from PEM text (all CERTIFICATE blocks) or one DER certificate. */

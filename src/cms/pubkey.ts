@@ -7,6 +7,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from './bytes.js';
 import { encodeDer } from './der.js';
+import { platform } from '../platform/index.js';
 import { OID, curveFromParams, curveOidOf, hashNameOf } from './oids.js';
 
 type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -134,23 +135,17 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
 /** Verify `signature` over `data` with `spki`. Returns false for any failure (never throws). */
 export async function verifyWithSpki(spki: pkijs.PublicKeyInfo, alg: ResolvedSignature, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (!alg.ok) return false;
-  const subtle = globalThis.crypto.subtle;
   try {
-    const spkiDer = toArrayBuffer(spkiForWebCrypto(spki));
+    const spkiDer = spkiForWebCrypto(spki);
     if (alg.kind === 'ecdsa') {
       const curve = spkiCurve(spki);
       if (!curve) return false;
-      const key = await subtle.importKey('spki', spkiDer, { name: 'ECDSA', namedCurve: curve }, false, ['verify']);
       const raw = ecdsaDerToRaw(signature, { 'P-256': 32, 'P-384': 48, 'P-521': 66 }[curve]);
       if (!raw) return false;
-      return await subtle.verify({ name: 'ECDSA', hash: alg.hash }, key, toArrayBuffer(raw), toArrayBuffer(data));
+      return await platform().verifySignature(spkiDer, { kind: 'ecdsa', hash: alg.hash, curve }, data, raw);
     }
-    if (alg.kind === 'rsa-pss') {
-      const key = await subtle.importKey('spki', spkiDer, { name: 'RSA-PSS', hash: alg.hash }, false, ['verify']);
-      return await subtle.verify({ name: 'RSA-PSS', saltLength: alg.saltLength }, key, toArrayBuffer(signature), toArrayBuffer(data));
-    }
-    const key = await subtle.importKey('spki', spkiDer, { name: 'RSASSA-PKCS1-v1_5', hash: alg.hash }, false, ['verify']);
-    return await subtle.verify('RSASSA-PKCS1-v1_5', key, toArrayBuffer(signature), toArrayBuffer(data));
+    if (alg.kind === 'rsa-pss') return await platform().verifySignature(spkiDer, { kind: 'rsa-pss', hash: alg.hash, saltLength: alg.saltLength }, data, signature);
+    return await platform().verifySignature(spkiDer, { kind: 'rsa-pkcs1', hash: alg.hash }, data, signature);
   } catch {
     return false;
   }

@@ -13,7 +13,7 @@
  */
 import { type RsaPrivateParts, publicModPow } from '../platform/bigint-rsa.js';
 import { platform } from '../platform/index.js';
-import { bigIntToBytes, bytesToBigInt, concatBytes, randomBytes, toArrayBuffer } from './bytes.js';
+import { bigIntToBytes, bytesToBigInt, concatBytes, randomBytes } from './bytes.js';
 
 export type { RsaPrivateParts } from '../platform/bigint-rsa.js';
 
@@ -38,10 +38,7 @@ async function rsadp(key: RsaPrivateParts, c: Uint8Array): Promise<Uint8Array> {
   return platform().rsaPrivateRaw(key, c);
 }
 
-async function hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const k = await globalThis.crypto.subtle.importKey('raw', toArrayBuffer(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', k, toArrayBuffer(data)));
-}
+const hmacSha256 = (key: Uint8Array, data: Uint8Array) => platform().hmacSha256(key, data);
 
 /**
  * Implicit-rejection key derivation (modelled on draft-irtf-cfrg-rsa-guidance / OpenSSL 3.2):

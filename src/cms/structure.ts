@@ -11,6 +11,8 @@ import * as pkijs from 'pkijs';
 import { SmimeBridgeError } from '../errors.js';
 import { type BerLimits, type Tlv, checkBer, childrenOf, fromSchema, octetSegments, octetsOf, parseBer, readTlv } from './der.js';
 import { concatBytes } from '../mime/bytes.js';
+import { bytesEqual } from './bytes.js';
+import { rememberDer } from './certs.js';
 import { ensureEngine } from './engine.js';
 import { OID, oidName } from './oids.js';
 
@@ -20,20 +22,53 @@ export interface ParsedContentInfo {
   content: asn1js.AsnType;
 }
 
+/**
+ * The last decodings, so that describing a signature and verifying it (openMessage does both,
+ * inspectCms then verifySignedData) decode it once: keyed by the input array, and used only while
+ * its bytes are what was decoded (a copy is compared; inputs over {@link MEMO_MAX} are not kept).
+ */
+const decoded = new WeakMap<Uint8Array, { copy: Uint8Array; ci: ParsedContentInfo }>();
+const signedOf = new WeakMap<ParsedContentInfo, pkijs.SignedData>();
+const MEMO_MAX = 1 << 20;
+
 /** Parse a CMS ContentInfo (RFC 5652 3). */
 export function readContentInfo(der: Uint8Array, limits: BerLimits = {}): ParsedContentInfo {
   ensureEngine();
+  const seen = decoded.get(der);
+  if (seen && bytesEqual(seen.copy, der)) {
+    checkBer(der, limits, 'ContentInfo'); // this call's limits still decide
+    return seen.ci;
+  }
   const asn = parseBer(der, limits, 'ContentInfo');
-  const ci = fromSchema(() => new pkijs.ContentInfo({ schema: asn }), 'ContentInfo');
-  return { contentType: ci.contentType, content: ci.content as asn1js.AsnType };
+  const info = fromSchema(() => new pkijs.ContentInfo({ schema: asn }), 'ContentInfo');
+  const ci = { contentType: info.contentType, content: info.content as asn1js.AsnType };
+  if (der.length <= MEMO_MAX) decoded.set(der, { copy: der.slice(), ci });
+  return ci;
 }
 
-/** Parse SignedData (RFC 5652 5.1) from a ContentInfo's content. */
+/** Parse SignedData (RFC 5652 5.1) from a ContentInfo's content (once per ContentInfo). */
 export function readSignedData(ci: ParsedContentInfo): pkijs.SignedData {
   if (ci.contentType !== OID.signedData) {
     throw new SmimeBridgeError('CMS_MALFORMED', `expected signed-data, found ${oidName(ci.contentType)}`, { asn1Path: 'ContentInfo.contentType' });
   }
-  return fromSchema(() => new pkijs.SignedData({ schema: ci.content }), 'ContentInfo.content.SignedData');
+  let sd = signedOf.get(ci);
+  if (!sd) {
+    sd = fromSchema(() => new pkijs.SignedData({ schema: ci.content }), 'ContentInfo.content.SignedData');
+    rememberCertificateBytes(ci.content, sd);
+    signedOf.set(ci, sd);
+  }
+  return sd;
+}
+
+/** The bytes each certificate of the SignedData was read from (certDer gives them, instead of an encoding of its own). */
+function rememberCertificateBytes(content: asn1js.AsnType, sd: pkijs.SignedData): void {
+  const items = content instanceof asn1js.Sequence ? content.valueBlock.value : [];
+  const set = items.find((x) => x.idBlock.tagClass === 3 && x.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
+  const blocks = set?.valueBlock.value ?? [];
+  (sd.certificates ?? []).forEach((c, i) => {
+    const b = blocks[i];
+    if (c instanceof pkijs.Certificate && b) rememberDer(c, b.valueBeforeDecodeView);
+  });
 }
 
 /** EnvelopedData or AuthEnvelopedData, normalised. */
@@ -172,4 +207,133 @@ export function readEnvelopedDer(der: Uint8Array, limits: BerLimits = {}): Envel
   if (!mt || mt.tagClass !== 0 || mt.tagNumber !== 4) malformed('AuthEnvelopedData mac missing', mt?.start ?? seq.contentEnd, path + '.mac');
   const mac = concatBytes(octetSegments(der, mt, path + '.mac'));
   return { authenticated, version, originatorCerts, recipientInfos, contentType, algorithm, encryptedContent, authAttrsDer, mac };
+}
+
+/** An element whose end is known (`end`, definite length) or found by end-of-contents octets (`end` -1). */
+export interface OpenElement {
+  end: number;
+}
+
+/**
+ * The start of an EnvelopedData (RFC 5652 6.1) read from a prefix of its DER/BER: every field
+ * before the encrypted content, and where that content starts. For decrypting the content as it
+ * arrives, without holding the message.
+ */
+export interface EnvelopedHead {
+  env: Omit<Enveloped, 'encryptedContent'>;
+  /** Offset of the encryptedContent element's contents octets (X.690 8.1.1). */
+  contentStart: number;
+  /** Its form: primitive with a length, or constructed of OCTET STRING segments (`length` -1: indefinite). */
+  content: { constructed: boolean; length: number };
+  /** The elements that enclose the content, outermost first: ContentInfo, [0], EnvelopedData, EncryptedContentInfo. */
+  enclosing: OpenElement[];
+}
+
+interface Header {
+  tagClass: number;
+  constructed: boolean;
+  tagNumber: number;
+  /** Contents octets start here. */
+  contentStart: number;
+  /** -1: indefinite. */
+  length: number;
+}
+
+/** The identifier and length octets at `off` (low tag numbers only), or undefined when they do not fit in `b`. */
+function headerAt(b: Uint8Array, off: number): Header | undefined {
+  if (off + 2 > b.length) return undefined;
+  const id = b[off]!;
+  if ((id & 0x1f) === 0x1f) return undefined;
+  const l0 = b[off + 1]!;
+  let p = off + 2;
+  let length = l0;
+  if (l0 === 0x80) length = -1;
+  else if (l0 & 0x80) {
+    const n = l0 & 0x7f;
+    if (n > 4 || p + n > b.length) return undefined;
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + b[p++]!;
+  }
+  return { tagClass: id >> 6, constructed: (id & 0x20) !== 0, tagNumber: id & 0x1f, contentStart: p, length };
+}
+
+/**
+ * Read the head of an EnvelopedData from `prefix`, the first bytes of a ContentInfo. Undefined
+ * when the prefix is too short or the encoding is anything but the plain one (then the whole
+ * message goes through {@link readEnvelopedDer}, which also gives the errors): this reader never
+ * decides that input is malformed, it only recognises the ordinary case.
+ */
+export function readEnvelopedHead(prefix: Uint8Array): EnvelopedHead | undefined {
+  ensureEngine();
+  const b = prefix;
+  const enclosing: OpenElement[] = [];
+  const open = (h: Header | undefined, cls: number, num: number): Header | undefined => {
+    if (!h || h.tagClass !== cls || h.tagNumber !== num || !h.constructed) return undefined;
+    enclosing.push({ end: h.length < 0 ? -1 : h.contentStart + h.length });
+    return h;
+  };
+  // a whole element inside the prefix: its end, or undefined
+  const whole = (off: number): number | undefined => {
+    try {
+      return off + checkBer(b.subarray(off), {}, 'EnvelopedData');
+    } catch {
+      return undefined;
+    }
+  };
+  const ci = open(headerAt(b, 0), 0, 16);
+  if (!ci) return undefined;
+  const oidEnd = whole(ci.contentStart);
+  if (oidEnd === undefined || b[ci.contentStart] !== 0x06) return undefined;
+  let contentType: string;
+  try {
+    contentType = oidAt(b, readTlv(b, ci.contentStart), 'ContentInfo.contentType');
+  } catch {
+    return undefined;
+  }
+  if (contentType !== OID.envelopedData) return undefined;
+  const wrap = open(headerAt(b, oidEnd), 2, 0);
+  const ed = wrap && open(headerAt(b, wrap.contentStart), 0, 16);
+  if (!ed) return undefined;
+  const path = 'ContentInfo.content.EnvelopedData';
+  try {
+    let p = ed.contentStart;
+    const vEnd = whole(p);
+    if (vEnd === undefined || b[p] !== 0x02) return undefined;
+    const vv = parseBer(b.subarray(p, vEnd), {}, path + '.version');
+    const version = vv instanceof asn1js.Integer ? vv.valueBlock.valueDec : -1;
+    p = vEnd;
+    let originatorCerts: pkijs.Certificate[] = [];
+    if (b[p] === 0xa0) {
+      const e = whole(p);
+      if (e === undefined) return undefined;
+      originatorCerts = originatorCertsOf(decodeAs(b, readTlv(b, p), path + '.originatorInfo', 0x30));
+      p = e;
+    }
+    const rEnd = whole(p);
+    if (rEnd === undefined || b[p] !== 0x31) return undefined;
+    const ris = decodeAs(b, readTlv(b, p), path + '.recipientInfos') as asn1js.Set;
+    const recipientInfos = ris.valueBlock.value.map((r, k) => fromSchema(() => new pkijs.RecipientInfo({ schema: r }), `${path}.recipientInfos[${k}]`));
+    p = rEnd;
+    const eci = open(headerAt(b, p), 0, 16);
+    if (!eci) return undefined;
+    const eciPath = path + '.encryptedContentInfo';
+    const tEnd = whole(eci.contentStart);
+    if (tEnd === undefined || b[eci.contentStart] !== 0x06) return undefined;
+    const ct = oidAt(b, readTlv(b, eci.contentStart), eciPath + '.contentType');
+    const aEnd = whole(tEnd);
+    if (aEnd === undefined || b[tEnd] !== 0x30) return undefined;
+    const algSchema = decodeAs(b, readTlv(b, tEnd), eciPath + '.contentEncryptionAlgorithm');
+    const algorithm = fromSchema(() => new pkijs.AlgorithmIdentifier({ schema: algSchema }), eciPath + '.contentEncryptionAlgorithm');
+    const c = headerAt(b, aEnd);
+    if (!c || c.tagClass !== 2 || c.tagNumber !== 0) return undefined;
+    if (!c.constructed && c.length < 0) return undefined;
+    return {
+      env: { authenticated: false, version, originatorCerts, recipientInfos, contentType: ct, algorithm, authAttrsDer: new Uint8Array(0) },
+      contentStart: c.contentStart,
+      content: { constructed: c.constructed, length: c.length },
+      enclosing,
+    };
+  } catch {
+    return undefined;
+  }
 }

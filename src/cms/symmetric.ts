@@ -7,7 +7,7 @@
  */
 import * as asn1js from 'asn1js';
 import { SmimeBridgeError } from '../errors.js';
-import { platform } from '../platform/index.js';
+import { type CbcDecipher, platform } from '../platform/index.js';
 import { toArrayBuffer } from './bytes.js';
 import { TripleDes, cbcDecrypt as cbc64Decrypt, cbcEncrypt as cbc64Encrypt } from './des.js';
 import { octetsOf } from './der.js';
@@ -104,6 +104,17 @@ export async function cbcDecryptAny(spec: CipherSpec, key: Uint8Array, data: Uin
     return cbc64Decrypt(new Rc2(key, spec.rc2Bits ?? key.length * 8), spec.iv, data);
   }
   return null;
+}
+
+/**
+ * An incremental decryption of AES-CBC or DES-EDE3-CBC content (the same bytes as
+ * {@link cbcDecryptAny}), or undefined where the platform has none or for other ciphers.
+ */
+export function cbcDecipherFor(spec: CipherSpec, key: Uint8Array): CbcDecipher | undefined {
+  if (spec.mode !== 'cbc') return undefined;
+  if (AES_CBC[spec.oid] && key.length === spec.keyLength) return platform().cbcDecipher?.('AES', key, spec.iv);
+  if (spec.oid === OID.desEde3CBC && key.length === 24) return platform().cbcDecipher?.('DES-EDE3', key, spec.iv);
+  return undefined;
 }
 
 /** Encrypt with CBC and PKCS#7 padding. */

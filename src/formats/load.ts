@@ -90,6 +90,16 @@ export function loadBytes(name: string, bytes: Uint8Array, opts: LoadOptions = {
   return { kind, format: 'eml', message: internet.message, internet, warnings: internet.warnings };
 }
 
+/**
+ * The Internet form of the input `bytes` named `name`, without the message object
+ * {@link loadBytes} makes: for commands that only open the S/MIME layers (verify), mail is its
+ * own bytes; .msg and JSON are read and reconstructed (MS-OXOSMIME 3.1.5.1.5 / 3.1.5.2.5).
+ */
+export function loadInternet(name: string, bytes: Uint8Array, opts: LoadOptions = {}): Uint8Array {
+  const kind = sniffInput(name, bytes, { lenient: opts.lenient });
+  return internetBytesOf(name, kind, bytes, opts.index) ?? internetOf(loadBytes(name, bytes, opts));
+}
+
 /** The Internet form of a loaded input: its own bytes for mail, else the MS-OXOSMIME reconstruction. */
 export function internetOf(input: LoadedInput): Uint8Array {
   return input.internet ? input.internet.root.source : toInternet(input.message).bytes;

@@ -10,10 +10,11 @@
 import { Buffer } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import type { RsaPrivateParts } from './bigint-rsa.js';
-import type { CbcCipher, DigestName, Platform } from './index.js';
+import type { CbcCipher, CbcDecipher, DigestName, Platform } from './index.js';
 import { portablePlatform } from './portable.js';
 import { mimeLineChars, portableMimeBase64Decode, portableMimeBase64Encode } from './mime-base64.js';
 
+const NODE_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
 const NODE_HASH: Record<DigestName, string> = { 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
 function b64url(x: bigint): string {
@@ -39,10 +40,23 @@ function rsaKeyObject(key: RsaPrivateParts): crypto.KeyObject {
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.length);
 
+/** OpenSSL's name of a CBC cipher for this key and IV, if it has one. */
+function cbcName(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array): string | undefined {
+  if (cipher === 'AES' && [16, 24, 32].includes(key.length) && iv.length === 16) return `aes-${key.length * 8}-cbc`;
+  if (cipher === 'DES-EDE3' && iv.length === 8) return key.length === 24 ? 'des-ede3-cbc' : key.length === 16 ? 'des-ede-cbc' : undefined;
+  return undefined;
+}
+
+/** RFC 5652 6.3 padding of the last block: the pad length, or 0 when it is not valid. */
+function padLength(last: Uint8Array, bs: number): number {
+  const pad = last[last.length - 1]!;
+  if (pad === 0 || pad > bs || pad > last.length) return 0;
+  for (let i = last.length - pad; i < last.length; i++) if (last[i] !== pad) return 0;
+  return pad;
+}
+
 async function cbcDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array | null> {
-  let name: string | undefined;
-  if (cipher === 'AES' && [16, 24, 32].includes(key.length) && iv.length === 16) name = `aes-${key.length * 8}-cbc`;
-  if (cipher === 'DES-EDE3' && iv.length === 8) name = key.length === 24 ? 'des-ede3-cbc' : key.length === 16 ? 'des-ede-cbc' : undefined;
+  const name = cbcName(cipher, key, iv);
   if (!name || data.length === 0 || data.length % (cipher === 'AES' ? 16 : 8)) return portablePlatform.cbcDecrypt(cipher, key, iv, data);
   let d: crypto.Decipher;
   try {
@@ -56,11 +70,46 @@ async function cbcDecrypt(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, da
   d.setAutoPadding(false);
   const out = d.update(buf(data));
   d.final();
+  const pad = padLength(out, cipher === 'AES' ? 16 : 8);
+  return pad ? u8(out).subarray(0, out.length - pad) : null;
+}
+
+/** {@link Platform.cbcDecipher} through one OpenSSL decipher; the padding check is cbcDecrypt's. */
+function cbcDecipher(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array): CbcDecipher | undefined {
+  const name = cbcName(cipher, key, iv);
+  if (!name) return undefined;
+  let d: crypto.Decipher;
+  try {
+    d = crypto.createDecipheriv(name, buf(key), buf(iv));
+  } catch {
+    return undefined;
+  }
+  d.setAutoPadding(false);
   const bs = cipher === 'AES' ? 16 : 8;
-  const pad = out[out.length - 1]!;
-  if (pad === 0 || pad > bs) return null;
-  for (let i = out.length - pad; i < out.length; i++) if (out[i] !== pad) return null;
-  return u8(out).subarray(0, out.length - pad);
+  let held: Uint8Array = new Uint8Array(0); // plaintext not given out yet: at most the last block
+  let total = 0;
+  return {
+    update(data) {
+      total += data.length;
+      const out = u8(d.update(buf(data)));
+      if (out.length === 0) return [];
+      const give: Uint8Array[] = held.length ? [held] : [];
+      const keep = Math.min(bs, out.length);
+      if (out.length > keep) give.push(out.subarray(0, out.length - keep));
+      held = out.subarray(out.length - keep);
+      return give;
+    },
+    final() {
+      try {
+        d.final(); // throws when the ciphertext was not a whole number of blocks
+      } catch {
+        return null;
+      }
+      if (total === 0 || total % bs || held.length !== bs) return null;
+      const pad = padLength(held, bs);
+      return pad ? held.subarray(0, bs - pad) : null;
+    },
+  };
 }
 
 async function gcmDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array, tag: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
@@ -114,8 +163,26 @@ export const nodePlatform: Platform = {
     const k = crypto.createPrivateKey({ key: buf(pkcs8), format: 'der', type: 'pkcs8' });
     return u8(crypto.sign(NODE_HASH[hash], buf(data), { key: k, padding: crypto.constants.RSA_PKCS1_PADDING }));
   },
+  async verifySignature(spki, scheme, data, signature) {
+    // the same schemes as WebCrypto's: PSS with MGF1 over the same hash, ECDSA as r‖s
+    try {
+      const key = crypto.createPublicKey({ key: buf(spki), format: 'der', type: 'spki' });
+      const expected = scheme.kind === 'ecdsa' ? 'ec' : 'rsa';
+      if (key.asymmetricKeyType !== expected || (scheme.kind === 'ecdsa' && key.asymmetricKeyDetails?.namedCurve !== NODE_CURVE[scheme.curve])) return false;
+      const opts: crypto.VerifyKeyObjectInput | crypto.VerifyPublicKeyInput =
+        scheme.kind === 'ecdsa' ? { key, dsaEncoding: 'ieee-p1363' }
+        : scheme.kind === 'rsa-pss' ? { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }
+        : { key, padding: crypto.constants.RSA_PKCS1_PADDING };
+      return crypto.verify(NODE_HASH[scheme.hash], buf(data), opts, buf(signature));
+    } catch {
+      return false;
+    }
+  },
   async digest(hash, data) {
     return u8(crypto.createHash(NODE_HASH[hash]).update(buf(data)).digest());
+  },
+  async hmacSha256(key, data) {
+    return u8(crypto.createHmac('sha256', buf(key)).update(buf(data)).digest());
   },
   base64Decode(text) {
     // Buffer skips characters outside the alphabet; the strict check keeps the portable semantics
@@ -128,5 +195,6 @@ export const nodePlatform: Platform = {
   mimeBase64Decode,
   mimeBase64Encode,
   cbcDecrypt,
+  cbcDecipher,
   gcmDecrypt,
 };

@@ -6,7 +6,7 @@
 import { sha224 } from '@noble/hashes/sha2.js';
 import { TripleDes, cbcDecrypt as cbc64Decrypt } from '../cms/des.js';
 import { type RsaPrivateParts, bitLength, rsaPrivateBigint } from './bigint-rsa.js';
-import type { CbcCipher, DigestName, Platform } from './index.js';
+import type { CbcCipher, DigestName, Platform, SignatureScheme } from './index.js';
 import { portableMimeBase64Decode, portableMimeBase64Encode } from './mime-base64.js';
 
 function ab(b: Uint8Array): ArrayBuffer {
@@ -94,6 +94,29 @@ async function rsaSignPkcs1(pkcs8: Uint8Array, hash: Exclude<DigestName, 'SHA-22
   return new Uint8Array(await subtle.sign('RSASSA-PKCS1-v1_5', k, ab(data)));
 }
 
+async function verifySignature(spki: Uint8Array, scheme: SignatureScheme, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const subtle = globalThis.crypto.subtle;
+  try {
+    if (scheme.kind === 'ecdsa') {
+      const key = await subtle.importKey('spki', ab(spki), { name: 'ECDSA', namedCurve: scheme.curve }, false, ['verify']);
+      return await subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, ab(signature), ab(data));
+    }
+    if (scheme.kind === 'rsa-pss') {
+      const key = await subtle.importKey('spki', ab(spki), { name: 'RSA-PSS', hash: scheme.hash }, false, ['verify']);
+      return await subtle.verify({ name: 'RSA-PSS', saltLength: scheme.saltLength }, key, ab(signature), ab(data));
+    }
+    const key = await subtle.importKey('spki', ab(spki), { name: 'RSASSA-PKCS1-v1_5', hash: scheme.hash }, false, ['verify']);
+    return await subtle.verify('RSASSA-PKCS1-v1_5', key, ab(signature), ab(data));
+  } catch {
+    return false;
+  }
+}
+
+async function hmacSha256(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  const k = await globalThis.crypto.subtle.importKey('raw', ab(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', k, ab(data)));
+}
+
 async function digest(hash: DigestName, data: Uint8Array): Promise<Uint8Array> {
   // WebCrypto has no SHA-224 (W3C WebCrypto 30.1 lists SHA-1/256/384/512)
   if (hash === 'SHA-224') return sha224(data);
@@ -133,6 +156,8 @@ export const portablePlatform: Platform = {
   rsaPrivateRaw,
   rsaSignPkcs1,
   digest,
+  hmacSha256,
+  verifySignature,
   base64Decode: portableBase64Decode,
   base64Encode: portableBase64Encode,
   mimeBase64Decode: portableMimeBase64Decode,

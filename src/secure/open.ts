@@ -119,7 +119,7 @@ export function parameterNames(value: string): string[] {
 }
 
 /** What readers could take differently in a signed entity (issue 10 item 2). */
-function ambiguitiesOf(e: MimeEntity, clearSigned: boolean): string[] {
+export function ambiguitiesOf(e: MimeEntity, clearSigned: boolean): string[] {
   const out: string[] = [];
   const cts = getFields(e, 'content-type');
   if (cts.length > 1) out.push(`${cts.length} Content-Type fields (MS-OXOSMIME 3.1.5.1.1 takes the last, most readers the first)`);

@@ -10,7 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptEnvelopedData, loadPrivateKey, signData } from '../../src/cms/index.js';
 import type { PrivateKey } from '../../src/cms/index.js';
-import { type Platform, platform, portablePlatform, setPlatform } from '../../src/platform/index.js';
+import { type Platform, type SignatureScheme, platform, portablePlatform, setPlatform } from '../../src/platform/index.js';
+import { ecdsaDerToRaw } from '../../src/cms/pubkey.js';
 import { nodePlatform } from '../../src/platform/node.js';
 import { ladderModPow, publicModPow } from '../../src/platform/bigint-rsa.js';
 import { MIME_CRLF, type Pki, makePki, openssl, u8 } from '../cms/helpers.js';
@@ -105,6 +106,67 @@ describe('CBC decryption: ciphertext from openssl enc', () => {
       assert.equal(await same((p) => p.cbcDecrypt(cipher, k, iv, ct.subarray(1))), null);
     });
   }
+});
+
+test('signature verification (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256; signatures by openssl dgst -sign): both platforms accept them and refuse changed data', async () => {
+  const data = u8(nodeRandom(3000));
+  const other = data.slice();
+  other[0] ^= 1;
+  const dataFile = file('sig.bin', data);
+  const cases: [string, string, string[], SignatureScheme][] = [
+    ['RSA PKCS#1 v1.5', pki.rsa.key, [], { kind: 'rsa-pkcs1', hash: 'SHA-256' }],
+    ['RSA-PSS', pki.rsa.key, ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'], { kind: 'rsa-pss', hash: 'SHA-256', saltLength: 32 }],
+    ['ECDSA P-256', pki.ec.key, [], { kind: 'ecdsa', hash: 'SHA-256', curve: 'P-256' }],
+  ];
+  for (const [name, keyFile, opts, scheme] of cases) {
+    const spki = u8(openssl(['pkey', '-in', keyFile, '-pubout', '-outform', 'DER']));
+    let sig = u8(openssl(['dgst', '-sha256', '-sign', keyFile, ...opts, dataFile]));
+    if (scheme.kind === 'ecdsa') sig = ecdsaDerToRaw(sig, 32)!;
+    assert.equal(await same((p) => p.verifySignature(spki, scheme, data, sig)), true, name);
+    assert.equal(await same((p) => p.verifySignature(spki, scheme, other, sig)), false, `${name}, changed data`);
+    // a scheme that does not fit the key is false on both, never an exception
+    const wrong: SignatureScheme = scheme.kind === 'ecdsa' ? { kind: 'rsa-pkcs1', hash: 'SHA-256' } : { kind: 'ecdsa', hash: 'SHA-256', curve: 'P-256' };
+    assert.equal(await same((p) => p.verifySignature(spki, wrong, data, sig)), false, `${name}, wrong scheme`);
+  }
+});
+
+test('HMAC-SHA-256: both platforms equal openssl dgst -hmac', async () => {
+  const k = u8(nodeRandom(32));
+  const data = u8(nodeRandom(5000));
+  const mac = await same((p) => p.hmacSha256(k, data));
+  const ref = openssl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${hex(k)}`, '-binary', file('h.bin', data)]);
+  assert.equal(hex(mac), hex(u8(ref)));
+});
+
+describe('incremental CBC decryption (node:crypto) gives what the one-shot decryption of both platforms gives', () => {
+  for (const [name, cipher, keyLen, ivLen] of [['aes-256-cbc', 'AES', 32, 16], ['aes-128-cbc', 'AES', 16, 16], ['des-ede3-cbc', 'DES-EDE3', 24, 8]] as const) {
+    test(`${name}, fed in pieces of every size from 1 to 40 bytes and in one piece`, async () => {
+      const k = u8(nodeRandom(keyLen));
+      const iv = u8(nodeRandom(ivLen));
+      const plain = u8(nodeRandom(1003));
+      const ct = u8(openssl(['enc', `-${name}`, '-K', hex(k), '-iv', hex(iv), '-in', file('p.bin', plain)]));
+      const whole = await same((p) => p.cbcDecrypt(cipher, k, iv, ct));
+      const run = (pieces: number, data: Uint8Array, key = k): Uint8Array | null => {
+        const d = nodePlatform.cbcDecipher!(cipher, key, iv)!;
+        const out: Uint8Array[] = [];
+        for (let o = 0; o < data.length; o += pieces) out.push(...d.update(data.subarray(o, o + pieces)));
+        const last = d.final();
+        return last ? Buffer.concat([...out, last]) : null;
+      };
+      for (let n = 1; n <= 40; n++) assert.equal(hex(run(n, ct)!), hex(whole!), `pieces of ${n}`);
+      assert.equal(hex(run(ct.length, ct)!), hex(plain));
+      // a truncated ciphertext and a wrong key: what the one-shot decryption says
+      assert.equal(run(7, ct.subarray(0, ct.length - 1)), null);
+      const wrong = k.slice();
+      wrong[0] ^= 0x80;
+      const w = await same((p) => p.cbcDecrypt(cipher, wrong, iv, ct));
+      const ws = run(5, ct, wrong);
+      assert.equal(ws === null ? null : hex(ws), w === null ? null : hex(w));
+    });
+  }
+  test('the portable platform has no incremental cipher (WebCrypto has none)', () => {
+    assert.equal(portablePlatform.cbcDecipher, undefined);
+  });
 });
 
 test('AES-GCM decryption (ciphertext from node:crypto createCipheriv): both platforms equal; a changed tag is null on both', async () => {

@@ -20,6 +20,7 @@ import { internetOf, loadBytes, readInputBytes, refuseBinaryToTerminal, renderIn
 import { outputFormatOf, type OutputFormat } from '../files/formats.js';
 import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
 import { openOptionsFrom } from './verify.js';
+import { decryptStreamed } from './decryptStreamed.js';
 
 const usage = (m: string) => new UsageError(m);
 
@@ -56,17 +57,31 @@ export async function runDecrypt(p: Printer, file: string, o: KeyValues & TrustV
   const format = target(p, o);
   if (!o.key && !o.p12) throw usage('decrypt needs the key: --key KEY.pem [--cert CERT.pem] or --p12 FILE.p12');
   const { open, policy } = await openOptionsFrom(o);
-  const input = await inputInternet(file, o);
-  const opened = await openMessage(input, open);
-  const d = decryptedMessage(input, opened);
-  // .eml is the plaintext as it is: its pieces are written without joining them into one copy
-  await writeOutput(o.out, format === 'eml' ? d.parts : renderInternet(format, d.message, { strict: o.strict }), { force: o.force });
+  // A large encrypted .eml is decrypted as it is read (decryptStreamed.ts); it takes only the
+  // cases where it gives the whole-message path's bytes and verdict, and says no to the others.
+  const streamed = format === 'eml' && !o.strict && o.index === undefined
+    ? await decryptStreamed(file, o.out, { force: o.force, lenient: o.lenient, recipients: open.recipients ?? [] })
+    : undefined;
+  let opened: OpenedMessage;
+  let d: { decryptedLayers: number; lostSignatures: boolean };
+  if (streamed) {
+    opened = streamed.opened;
+    d = { decryptedLayers: 1, lostSignatures: false };
+  } else {
+    const input = await inputInternet(file, o);
+    opened = await openMessage(input, open);
+    const m = decryptedMessage(input, opened);
+    // .eml is the plaintext as it is: its pieces are written without joining them into one copy
+    await writeOutput(o.out, format === 'eml' ? m.parts : renderInternet(format, m.message, { strict: o.strict }), { force: o.force });
+    d = m;
+  }
   const v = decideVerdict(opened, policy);
   const s = statusPrinter(p, o);
   s.lines(`${file} -> ${o.out === '-' ? 'stdout' : o.out}: decrypted ${d.decryptedLayers} encryption layer(s); signatures inside are kept`);
   if (d.lostSignatures) s.lines('  note: a signature outside the encryption covers the encrypted form and cannot travel with the plaintext; verify the input for it');
   s.lines(`  verdict: ${STATE_WORDS[v.state]}`);
   s.lines(describeVerdict(opened, v, p.verbose));
+  if (streamed && p.verbose) s.lines('  read and decrypted in one pass, as it was read (the message was not held in memory)');
   p.result({ input: file, output: o.out, decryptedLayers: d.decryptedLayers, ...verdictJson(opened, v) });
   return EXIT.OK;
 }

@@ -9,7 +9,7 @@ import { decideVerdict, openMessage, type OpenOptions, type VerdictPolicy, type 
 import { EXIT, worstExit } from '../exit.js';
 import { type Printer, UsageError, errorRecord } from '../output.js';
 import type { InputValues, KeyValues, TrustValues } from '../options.js';
-import { internetOf, loadBytes, readInputBytes } from '../files/io.js';
+import { internetOf, loadBytes, loadInternet, readInputBytes } from '../files/io.js';
 import { loadCertFiles, loadCrlFiles, loadRecipient } from '../files/keyFiles.js';
 import { eachMessage } from '../files/sources.js';
 import { STATE_WORDS, describeVerdict, exitOfState, verdictJson } from '../present.js';
@@ -61,8 +61,10 @@ export async function runVerify(p: Printer, files: string[], o: VerifyValues): P
     let text: string[];
     try {
       if (src.problem) throw new SmimeBridgeError(src.problem.code, src.problem.reason);
-      const input = loadBytes(src.name, src.bytes!, { strict: o.strict, lenient: o.lenient, index: src.index === undefined ? o.index : undefined });
-      const opened = await openMessage(internetOf(input), { ...open, detachedContent: content });
+      const load = { strict: o.strict, lenient: o.lenient, index: src.index === undefined ? o.index : undefined };
+      // Only the layers are opened: no message object is made (strict reading makes it, for what it refuses).
+      const internet = o.strict ? internetOf(loadBytes(src.name, src.bytes!, load)) : loadInternet(src.name, src.bytes!, load);
+      const opened = await openMessage(internet, { ...open, detachedContent: content });
       const v = decideVerdict(opened, policy);
       code = exitOfState(v.state);
       record = { input: src.label, ...verdictJson(opened, v) };

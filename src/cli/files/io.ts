@@ -13,7 +13,7 @@ import { SmimeBridgeError } from '../../errors.js';
 import { loadBytes, type LoadOptions, type LoadedInput } from '../../formats/load.js';
 import { errnoText } from '../output.js';
 
-export { cmsAsMessage, internetBytesOf, internetOf, loadBytes, mboxMessage, renderInternet, renderOutput } from '../../formats/load.js';
+export { cmsAsMessage, internetBytesOf, internetOf, loadBytes, loadInternet, mboxMessage, renderInternet, renderOutput } from '../../formats/load.js';
 export type { LoadOptions, LoadedInput } from '../../formats/load.js';
 
 /** A Uint8Array view of a Node Buffer (no copy: a 100 MB input is read into memory once). */
@@ -67,7 +67,6 @@ export async function writeStdout(bytes: Uint8Array | readonly Uint8Array[]): Pr
 export async function writeOutput(path: string, bytes: Uint8Array | readonly Uint8Array[], opts: { force?: boolean } = {}): Promise<void> {
   // Our own stdout by name: written through the stream (opening it again fails when it is a socket).
   if (path === '-' || path === '/dev/stdout' || path === '/dev/fd/1' || path === '/proc/self/fd/1') return writeStdout(bytes);
-  let target = path;
   const s = await stat(path).catch(() => undefined);
   if (s && !s.isFile()) {
     if (s.isDirectory()) throw new SmimeBridgeError('IO_ERROR', `cannot write ${path}: it is a folder`);
@@ -83,20 +82,37 @@ export async function writeOutput(path: string, bytes: Uint8Array | readonly Uin
     }
     return;
   }
-  if (s) {
-    if (!opts.force) throw new SmimeBridgeError('OUTPUT_EXISTS', `${path} exists`);
-    target = await realpath(path).catch(() => path); // a symbolic link keeps pointing where it did
-  }
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  if (s && !opts.force) throw new SmimeBridgeError('OUTPUT_EXISTS', `${path} exists`);
+  const tmp = await temporaryFor(path);
   try {
     await writeFile(tmp, bytes, { flag: 'wx' }); // an array of pieces is written one after the other
-    if (opts.force) await rename(tmp, target);
+    await commitTemporary(tmp, path, opts);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    if (e instanceof SmimeBridgeError) throw e;
+    throw new SmimeBridgeError('IO_ERROR', `cannot write ${path}: ${errnoText(e)}`);
+  }
+}
+
+/** The temporary name an output to the regular file `path` is written under (same folder: renamed in place). */
+export async function temporaryFor(path: string): Promise<string> {
+  const exists = await stat(path).then(() => true, () => false);
+  const target = exists ? await realpath(path).catch(() => path) : path; // a symbolic link keeps pointing where it did
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+}
+
+/**
+ * Put the written temporary file `tmp` in place as `path`: replacing it with `force`, else only
+ * if no file appeared meanwhile (`OUTPUT_EXISTS`). The caller removes `tmp` on failure.
+ */
+export async function commitTemporary(tmp: string, path: string, opts: { force?: boolean }): Promise<void> {
+  try {
+    if (opts.force) await rename(tmp, await realpath(path).catch(() => path));
     else {
-      await link(tmp, target); // fails with EEXIST instead of replacing a file made meanwhile
+      await link(tmp, path); // fails with EEXIST instead of replacing a file made meanwhile
       await unlink(tmp);
     }
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new SmimeBridgeError('OUTPUT_EXISTS', `${path} exists`);
     throw new SmimeBridgeError('IO_ERROR', `cannot write ${path}: ${errnoText(e)}`);
   }

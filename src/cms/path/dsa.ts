@@ -8,6 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesToBigInt, toArrayBuffer } from '../bytes.js';
 import { publicModPow as modPow } from '../../platform/bigint-rsa.js';
+import { platform } from '../../platform/index.js';
 
 /** DSA domain parameters (RFC 3279 2.3.2 Dss-Parms). */
 export interface DsaParams {
@@ -59,7 +60,7 @@ export async function dsaVerify(params: DsaParams, y: bigint, hash: 'SHA-1' | 'S
   const [r, s] = r0.result.valueBlock.value.map(int);
   const { p, q, g } = params;
   if (r === undefined || s === undefined || r <= 0n || r >= q || s <= 0n || s >= q) return false;
-  const h = new Uint8Array(await globalThis.crypto.subtle.digest(hash, toArrayBuffer(data)));
+  const h = await platform().digest(hash, data);
   const n = q.toString(2).length;
   let z = bytesToBigInt(h);
   if (h.length * 8 > n) z >>= BigInt(h.length * 8 - n); // leftmost min(N, outlen) bits

@@ -8,6 +8,7 @@ import * as pkijs from 'pkijs';
 import { toArrayBuffer, toHex } from '../bytes.js';
 import { certDer, emailsOf, issuerOf, serialHexOf, subjectOf } from '../certs.js';
 import { OID, curveFromParams } from '../oids.js';
+import { platform } from '../../platform/index.js';
 import { dsaParamsOf } from './dsa.js';
 import { EXT, extOf, isCaCert, isSelfIssued, keyUsageOf } from './ext.js';
 import type { CertSummary } from './types.js';
@@ -62,7 +63,7 @@ export function keyInfo(spki: pkijs.PublicKeyInfo): { keyType: string; keyBits?:
 /** Describe a certificate. */
 export async function summarize(cert: pkijs.Certificate, trustAnchor: boolean): Promise<CertSummary> {
   const der = certDer(cert);
-  const sha256 = toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', toArrayBuffer(der))));
+  const sha256 = toHex(await platform().digest('SHA-256', der));
   const ku = keyUsageOf(cert);
   const eku = extOf(cert, EXT.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
   return {
