@@ -39,6 +39,27 @@ export default {
   },
 });
 
+/**
+ * Built-ins that a start-up would load only for code it does not run: commander requires
+ * child_process (for executable subcommands, which we have none of), cli-progress requires
+ * readline (used only while a bar is drawn).
+ * Loading them cost ~10-20 ms of CPU per call (measured with --cpu-prof); each becomes a stand-in
+ * that requires the real module on first property access. Only for modules used by property
+ * access (require, named imports), never for namespace or default imports.
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    // packages only: their CommonJS require()s are used by property access; our own ES imports
+    // would go through esbuild's __toESM, which enumerates the module at import time
+    b.onResolve({ filter: /^(node:)?(child_process|readline)$/ }, (a) => (a.namespace === 'lazy-builtin' || !/[\\/]node_modules[\\/]/.test(a.importer) ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (a) => ({
+      loader: 'js',
+      contents: `let m;\nconst load = () => (m ??= require(${JSON.stringify(a.path)}));\nmodule.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() });\n`,
+    }));
+  },
+};
+
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const target = join(root, 'dist', 'cli');
 // Built beside and swapped in, so a command started meanwhile finds a whole bundle or none.
@@ -69,7 +90,7 @@ await build({
   define: { 'import.meta.url': '__smimeBridgeUrl', 'import.meta.resolve': '__smimeBridgeResolve' },
   banner: { js: '(function (require, module, exports, __smimeBridgeUrl, __smimeBridgeResolve) {' },
   footer: { js: '})' },
-  plugins: [lazyIconv(false)],
+  plugins: [lazyIconv(false), lazyBuiltins],
 });
 // The installed command (package.json bin): a CommonJS launcher, started without the ES module loader.
 await build({
