@@ -7,7 +7,7 @@
 import { SmimeBridgeError } from '../errors.js';
 import { decodeCodepage } from './codepage.js';
 import { crc32Rtf } from './crc.js';
-import { latin1 } from '../mime/bytes.js';
+import { isAscii, latin1 } from '../mime/bytes.js';
 
 /** MS-OXRTFCP 2.1.3.1.1: the dictionary's initial 207 bytes. */
 const PREBUF = '{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par \\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx';
@@ -163,25 +163,47 @@ export function deencapsulateHtml(rtf: Uint8Array, onSubstitution?: (cp: number)
   let cp = 1252;
   const fonts = fontCodepages(rtf);
   const out: string[] = [];
-  let bytes: number[] = [];
-  const byCp = new Map<number, string[]>(); // single-byte code pages: byte -> character, built once each
+  // text bytes not yet decoded (runs of plain text and \'hh escapes), decoded together at the next control word
+  let bytes = new Uint8Array(4096);
+  let pending = 0;
+  const append = (run: Uint8Array | number) => {
+    const k = typeof run === 'number' ? 1 : run.length;
+    if (pending + k > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, pending + k));
+      grown.set(bytes.subarray(0, pending));
+      bytes = grown;
+    }
+    if (typeof run === 'number') bytes[pending] = run;
+    else bytes.set(run, pending);
+    pending += k;
+  };
+  const byCp = new Map<number, { table: string[]; ascii: boolean }>(); // single-byte code pages: byte -> character, built once each
   const flushBytes = () => {
-    if (!bytes.length) return;
+    if (!pending) return;
     // the current font's \fcharset decides the code page; else the document's \ansicpg
     const use = fonts.get(g.font) ?? cp;
-    let table = byCp.get(use);
-    if (table === undefined) byCp.set(use, table = singleByteTable(use) ?? []);
+    let page = byCp.get(use);
+    if (page === undefined) {
+      const table = singleByteTable(use) ?? [];
+      // most single-byte code pages map 0x00-0x7F to themselves: such runs decode as Latin-1 in one call
+      page = { table, ascii: table.length === 256 && table.slice(0, 128).every((ch, b) => ch === String.fromCharCode(b)) };
+      byCp.set(use, page);
+    }
+    const run = bytes.subarray(0, pending);
     let s: string;
-    if (table.length === 256) {
-      s = '';
-      for (const b of bytes) s += table[b];
+    if (page.table.length === 256) {
+      if (page.ascii && isAscii(run)) s = latin1(run);
+      else {
+        const chars: string[] = new Array(run.length);
+        for (let k = 0; k < run.length; k++) chars[k] = page.table[run[k]!]!;
+        s = chars.join('');
+      }
     } else {
-      const run = Uint8Array.from(bytes);
-      s = decodeCodepage(run, use) ?? latin1(run);
+      s = decodeCodepage(run.slice(), use) ?? latin1(run);
     }
     if (onSubstitution && s.includes('\ufffd')) onSubstitution(use);
     out.push(s);
-    bytes = [];
+    pending = 0;
   };
   const stack: Group[] = [];
   let g: Group = { skip: false, htmlrtf: false, htmltag: false, uc: 1, font: -1 };
@@ -225,7 +247,7 @@ export function deencapsulateHtml(rtf: Uint8Array, onSubstitution?: (cp: number)
           i += 2;
           if (skipChars > 0) { skipChars--; continue; }
           const v = parseInt(hex, 16);
-          if (emitting() && !Number.isNaN(v)) bytes.push(v);
+          if (emitting() && !Number.isNaN(v)) append(v);
           continue;
         }
         if (skipChars > 0) { skipChars--; continue; }
@@ -279,11 +301,16 @@ export function deencapsulateHtml(rtf: Uint8Array, onSubstitution?: (cp: number)
       }
       continue;
     }
-    // plain text
+    // plain text: a run up to the next brace, backslash or line break, appended at once
     first = false;
     if (skipChars > 0) { skipChars--; i++; continue; }
-    if (emitting()) bytes.push(c);
-    i++;
+    let j = i + 1;
+    for (; j < n; j++) {
+      const x = rtf[j]!;
+      if (x === 0x7b || x === 0x7d || x === 0x5c || x === 0x0d || x === 0x0a) break;
+    }
+    if (emitting()) append(rtf.subarray(i, j));
+    i = j;
   }
   flushBytes();
   return out.join('');
