@@ -2,15 +2,17 @@
  * Messages in and out of an IMAP mailbox (Node only, imapflow).
  *
  * Source: the UIDs of a mailbox (UID SEARCH ALL, RFC 9051 6.4.4) under its UIDVALIDITY, and the
- * messages of a UID range with their flags and internal date (UID FETCH ... (FLAGS INTERNALDATE
- * BODY.PEEK[]), 6.4.5; PEEK leaves \Seen alone). A UIDVALIDITY that changed since the listing
+ * messages of a job's UID set with their flags and internal date (UID FETCH set (FLAGS
+ * INTERNALDATE BODY.PEEK[]), 6.4.5; PEEK leaves \Seen alone). A UIDVALIDITY that changed since the listing
  * means the UIDs name other messages now (RFC 9051 2.3.1.1): the fetch fails instead.
  *
  * Destination: APPEND with the message's flags and internal date (RFC 9051 6.3.12). APPEND is not
  * idempotent, so every appended message carries `X-SMIME-Bridge-Source: ID` as its first header
  * field (outside any signed part: a signature covers the signed content only, RFC 8551 3.5) and
  * is appended only when a SEARCH HEADER for that ID (6.4.4) finds nothing: a job run twice
- * appends each message once.
+ * appends each message once. Queue workers also take a claim on the ID in Redis around the
+ * search and the APPEND (queue/connection.ts redisClaims), so that two workers running the same
+ * job at the same moment do not both find nothing and both append.
  */
 import type { ImapFlow } from 'imapflow';
 import { SmimeBridgeError } from '../../errors.js';
