@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'TIMEOUT'
   // queue-driven mode and IMAP stores (src/cli/queue, src/cli/imap)
   | 'IMAP_ERROR'
+  | 'IMAP_CERT_UNTRUSTED'
   | 'QUEUE_ERROR'
   | 'JOB_STALLED'
   // mime

@@ -88,9 +88,10 @@ export function imapOptions(c: Command): Command {
   return c
     .option('--imap-tls', 'IMAP: TLS from the first byte (as imaps://; port 993 by default)')
     .option('--starttls', 'IMAP: require STARTTLS (refuse a server that does not offer it)')
-    .option('--imap-insecure', 'IMAP: accept a server certificate that does not chain to a known CA (test servers only)')
+    .option('--imap-ca <file>', 'IMAP: also trust this CA certificate (PEM) for the server certificate')
+    .option('--imap-insecure', 'IMAP: accept any server certificate, even one that does not chain to a trusted CA (test servers only)')
     .option('--imap-password-file <file>', 'IMAP: read the password from the first line of FILE')
-    .option('--imap-password-env <var>', 'IMAP: take the password from environment variable VAR (without either, a terminal asks)');
+    .option('--imap-password-env <var>', 'IMAP: take the password from environment variable VAR (without either, a terminal asks; no terminal: a usage error)');
 }
 
 /** Where the queue is: `--redis URL`, `--queue NAME`. */

@@ -10,16 +10,18 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readReport } from '../helpers/cli.js';
 import { killAll, runCliAsync, startCli, until } from '../helpers/cliProcess.js';
 import { tempDir } from '../helpers/openssl.js';
 import { redisAvailable, startRedis, type RedisServer } from '../helpers/redis.js';
+import { freePort } from '../helpers/servers.js';
 import { opensslVerifies, readCorpus, signedCorpusEntries } from '../helpers/signedCorpus.js';
 import type { ManifestEntry } from '../helpers/corpus.js';
 
-interface Rec { input: string; id?: string; output?: string; status: string; code?: string; reason?: string; index?: number }
+interface Rec { input: string; id?: string; output?: string; status: string; code?: string; reason?: string; index?: number; offset?: number }
 
 if (redisAvailable('test/cli/queue.test.ts')) {
   const t = tempDir('smime-bridge-queue-');
@@ -169,5 +171,70 @@ if (redisAvailable('test/cli/queue.test.ts')) {
     assert.equal(w2.status, 0, w2.stderr);
     checkReport(await report('term', 'term.jsonl'), 120);
     checkOutputs(out, entryOf);
+  });
+
+  test('an mbox range job that fails as a whole (the mbox gone) still gives one report line per message of the range, with the error code', async () => {
+    // The mbox is written by Python's mailbox module (not our code); its "From " offsets are the expected ones.
+    const mbox = join(t.dir, 'gone.mbox');
+    const msgs = signedCorpusEntries().slice(0, 7).map((e, i) => { const f = join(t.dir, `gone-${i}.eml`); writeFileSync(f, readCorpus(e)); return f; });
+    const py = `
+import mailbox, sys, json
+box = mailbox.mbox(sys.argv[1], create=True)
+for f in sys.argv[2:]:
+    box.add(mailbox.mboxMessage(open(f, 'rb').read()))
+box.flush(); box.close()
+data = open(sys.argv[1], 'rb').read()
+offsets = [i for i in range(len(data)) if data.startswith(b'From ', i) and (i == 0 or data[i - 1:i] == b'\\n')]
+print(json.dumps(offsets))`;
+    const w = spawnSync('/usr/bin/python3', ['-c', py, mbox, ...msgs], { encoding: 'utf8' });
+    assert.equal(w.status, 0, w.stderr);
+    const offsets = JSON.parse(w.stdout) as number[];
+    assert.equal(offsets.length, 7);
+    const s = await runCliAsync(['queue', 'submit', mbox, '--out', join(t.dir, 'gone-out'), '--to', 'eml', ...q('gone'), '--per-job', '3', '--attempts', '1', '--json']);
+    assert.equal(s.status, 0, s.stderr);
+    assert.deepEqual(JSON.parse(s.stdout), { jobs: 3, messages: 7, alreadyQueued: 0 });
+    rmSync(mbox);
+    const wk = await runCliAsync(['worker', ...q('gone'), '--until-empty']);
+    assert.equal(wk.status, 0, wk.stderr);
+    const f = await runCliAsync(['queue', 'failed', ...q('gone'), '--json']);
+    assert.deepEqual(f.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { messages: number; code: string })).map((x) => [x.messages, x.code]).sort(), [[1, 'IO_ERROR'], [3, 'IO_ERROR'], [3, 'IO_ERROR']]);
+    const rep = await report('gone', 'gone.jsonl');
+    assert.deepEqual(rep.messages.map((m) => [m.input, m.index, m.offset, m.status, m.code]).sort((a, b) => (a[1] as number) - (b[1] as number)),
+      offsets.map((o, i) => [mbox, i + 1, o, 'failed', 'IO_ERROR']), 'one line per message of each failed range: its index and offset');
+    assert.equal(new Set(rep.messages.map((m) => m.id)).size, 7, 'each with its own message ID');
+    assert.deepEqual(rep.summary.failed, 7);
+  });
+
+  test('Redis not listening: queue submit, status, failed and retry fail with QUEUE_ERROR naming the URL (no password); a worker waits for Redis and says so', async () => {
+    const port = await freePort();
+    const url = `redis://default:S3cretRedisPw@127.0.0.1:${port}`;
+    const { dir } = corpusFolder('down-in', 3);
+    for (const cmd of [['queue', 'submit', dir, '--out', join(t.dir, 'down-out'), '--to', 'eml'], ['queue', 'status'], ['queue', 'failed'], ['queue', 'retry']]) {
+      const r = await runCliAsync([...cmd, '--redis', url, '--queue', 'down']);
+      assert.equal(r.status, 1, `${cmd.join(' ')}: exit 1 (rejected) ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`QUEUE_ERROR: Redis at redis://default:\\*\\*\\*@127\\.0\\.0\\.1:${port} does not answer: .*ECONNREFUSED`), cmd.join(' '));
+      assert.doesNotMatch(r.stdout + r.stderr, /S3cretRedisPw/);
+    }
+    // The worker keeps trying: once a redis-server listens on that port, it takes the jobs.
+    const wPort = await freePort();
+    const wq = ['--redis', `redis://127.0.0.1:${wPort}`, '--queue', 'late'];
+    const w = startCli(['worker', ...wq]); // no --until-empty: the queue is empty until the submit below
+    await until(() => /retrying until it answers/.test(w.stderr()), 'the worker says it waits for Redis');
+    assert.match(w.stderr(), new RegExp(`Redis at redis://127\\.0\\.0\\.1:${wPort}: ECONNREFUSED; retrying until it answers`));
+    assert.equal(w.proc.exitCode, null, 'the worker still runs');
+    const late = await startRedis({ port: wPort });
+    try {
+      const out = join(t.dir, 'late-out');
+      const s = await runCliAsync(['queue', 'submit', dir, '--out', out, '--to', 'eml', ...wq]);
+      assert.equal(s.status, 0, s.stderr);
+      await until(() => files(out).filter((f) => f.endsWith('.eml')).length === 3, 'the three outputs');
+      w.proc.kill('SIGTERM');
+      const r = await w.done;
+      assert.equal(r.status, 143, r.stderr);
+      assert.match(r.stderr, /answers again/);
+      assert.deepEqual(files(out).sort(), ['m0000.eml', 'm0001.eml', 'm0002.eml']);
+    } finally {
+      await late.stop();
+    }
   });
 }

@@ -9,6 +9,8 @@ const bin = fileURLToPath(new URL('../../cli/smime-bridge.cjs', import.meta.url)
 
 export interface CliProcess {
   proc: ChildProcess;
+  /** The standard error so far. */
+  stderr(): string;
   done: Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
@@ -31,7 +33,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
   const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
     proc.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
-  return { proc, done };
+  return { proc, done, stderr: () => stderr };
 }
 
 /** Run `smime-bridge ARGS` to its end. */
@@ -46,4 +48,26 @@ export async function until(f: () => boolean | Promise<boolean>, what: string, t
     if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
     await new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** What a run on a pseudo-terminal showed (test/helpers/pty_drive.py). */
+export interface TerminalRun { status: number; output: string; prompted: boolean; afterAnswer: string }
+
+/**
+ * Run `smime-bridge ARGS` on a pseudo-terminal driven by Python's pty module: when the terminal
+ * shows text matching `prompt`, `answer` is typed (then Enter). Resolves when the command ends.
+ */
+export function runOnTerminal(args: string[], prompt: string, answer: string, env: Record<string, string> = {}): Promise<TerminalRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/python3', ['test/helpers/pty_drive.py', prompt, answer, process.execPath, bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    running.add(p);
+    let out = '';
+    p.stdout!.on('data', (d) => { out += d; });
+    p.on('error', reject);
+    p.on('close', (status) => {
+      running.delete(p);
+      if (status !== 0) reject(new Error(`pty_drive.py exited ${status}: ${out}`));
+      else resolve(JSON.parse(out) as TerminalRun);
+    });
+  });
 }

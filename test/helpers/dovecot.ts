@@ -5,38 +5,46 @@
  * processes run as Debian's dovenull and dovecot users and the mail belongs to dovecot, because
  * Dovecot refuses to serve mail as root.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { freePort, serverAvailable, waitForPort } from './servers.js';
+import { freePort, manageServer, serverAvailable, waitForPort, type ManagedServer } from './servers.js';
 
 /** Is Dovecot installed? (One line when not; CI=true: an error.) */
 export function dovecotAvailable(suite: string): boolean {
   return serverAvailable('dovecot', ['--version'], suite, 'dovecot-imapd');
 }
 
-export interface DovecotServer {
+export interface DovecotServer extends ManagedServer {
   host: string;
+  /** The plain port (with `tls`: STARTTLS offered and required before login). */
   port: number;
+  /** With `tls`: the implicit-TLS port (RFC 8314 3.3). */
+  tlsPort?: number;
   password: string;
-  /** `imap://user@127.0.0.1:port/Mailbox` */
-  url(user: string, mailbox?: string): string;
-  /** Stop (the port stops answering) and, after `downMs`, start again with the same mail. */
-  restart(opts?: { downMs?: number }): Promise<void>;
-  stop(): Promise<void>;
+  /** `imap://user@127.0.0.1:port/Mailbox` (`imaps://` on the TLS port with `tls`). */
+  url(user: string, mailbox?: string, opts?: { tls?: boolean }): string;
 }
+
+/** A certificate and key (PEM files) for the server, e.g. made by openssl in the test. */
+export interface DovecotTls { cert: string; key: string }
 
 function idOf(name: string, flag: '-u' | '-g'): number {
   return Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
 }
 
-export async function startDovecot(): Promise<DovecotServer> {
+/**
+ * Start Dovecot. With `tls`: ssl = required (RFC 9051 11.1: no login before TLS), STARTTLS on the
+ * plain port (RFC 9051 6.2.1) and an implicit-TLS listener on a second port.
+ */
+export async function startDovecot(opts: { tls?: DovecotTls } = {}): Promise<DovecotServer> {
   const dir = mkdtempSync(join(tmpdir(), 'smime-bridge-dovecot-'));
   chmodSync(dir, 0o755); // the login processes (another user under root) reach their sockets here
   const port = await freePort();
+  const tlsPort = opts.tls ? await freePort() : undefined;
   const password = 'test-password-not-secret';
   const root = process.getuid?.() === 0;
   const me = userInfo();
@@ -54,8 +62,12 @@ log_path = ${dir}/dovecot.log
 instance_name = smime-bridge-test-${port}
 listen = 127.0.0.1
 protocols = imap
-ssl = no
-disable_plaintext_auth = no
+${opts.tls ? `ssl = required
+ssl_cert = <${opts.tls.cert}
+ssl_key = <${opts.tls.key}
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes` : `ssl = no
+disable_plaintext_auth = no`}
 auth_mechanisms = plain login
 auth_failure_delay = 0
 default_internal_user = ${root ? 'dovecot' : me.username}
@@ -78,7 +90,8 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${tlsPort ?? 0}${tlsPort ? '\n    ssl = yes' : ''}
   }
   chroot =
 }
@@ -89,37 +102,14 @@ service stats {
   chroot =
 }
 `);
-  let proc: ChildProcess | undefined;
-  const launch = async () => {
-    proc = spawn('dovecot', ['-F', '-c', conf], { stdio: 'ignore' });
-    await waitForPort(port, /^\* OK/);
-  };
-  const halt = async () => {
-    const p = proc;
-    if (!p || p.exitCode !== null) return;
-    await new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
-    // the master is gone; wait until the port stops answering too
-    for (let i = 0; i < 50; i++) {
-      try {
-        await waitForPort(port, undefined, 100);
-        await new Promise((r) => setTimeout(r, 100));
-      } catch {
-        return;
-      }
-    }
-  };
-  await launch();
+  const server = await manageServer({
+    dir, signal: 'SIGTERM', port,
+    launch: () => spawn('dovecot', ['-F', '-c', conf], { stdio: 'ignore' }),
+    ready: () => waitForPort(port, /^\* OK/),
+  });
   return {
-    host: '127.0.0.1', port, password,
-    url: (user, mailbox = 'INBOX') => `imap://${user}@127.0.0.1:${port}/${mailbox}`,
-    async restart(o = {}) {
-      await halt();
-      await new Promise((r) => setTimeout(r, o.downMs ?? 1000));
-      await launch();
-    },
-    async stop() {
-      await halt();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    host: '127.0.0.1', port, tlsPort, password,
+    url: (user, mailbox = 'INBOX', o = {}) => (o.tls ? `imaps://${user}@127.0.0.1:${tlsPort}/${mailbox}` : `imap://${user}@127.0.0.1:${port}/${mailbox}`),
+    restart: server.restart, stop: server.stop,
   };
 }

@@ -15,7 +15,7 @@ import type { BatchTarget } from '../batch/convert.js';
 import type { InputValues, KeyValues, TrustValues } from '../options.js';
 import { openOptionsFrom } from './verify.js';
 import { isImapUrl } from '../imap/url.js';
-import type { ImapOptionValues } from '../imap/client.js';
+import type { ImapOptionValues } from '../imap/access.js';
 
 interface ConvertValues extends InputValues, KeyValues, TrustValues, ImapOptionValues {
   verify?: boolean;

@@ -8,7 +8,7 @@ import type { Printer } from '../output.js';
 import { UsageError } from '../output.js';
 import { BatchSummary } from '../batch/report.js';
 import { JsonLines } from '../files/jsonLines.js';
-import { imapAccessFrom, type ImapOptionValues } from '../imap/client.js';
+import { imapAccessFrom, type ImapOptionValues } from '../imap/access.js';
 import { formatImapUrl, isImapUrl, parseImapUrl, redactedUrl } from '../imap/url.js';
 import type { TrustValues } from '../options.js';
 import { planJobs, type JobData, type JobDestination } from '../queue/job.js';
@@ -20,7 +20,7 @@ const usage = (m: string) => new UsageError(m);
 
 interface QueueValues { redis: string; queue: string; json?: boolean; quiet?: boolean }
 interface SubmitValues extends QueueValues, ImapOptionValues, TrustValues {
-  out: string; to?: string; verify?: boolean; strict?: boolean; perJob: number; attempts: number; backoff: number; maxSize: number;
+  out: string; to?: string; verify?: boolean; strict?: boolean; perJob: number; jobBytes: number; attempts: number; backoff: number; maxSize: number;
 }
 
 /** Where outputs go, and the format (an IMAP mailbox takes Internet mail only). */
@@ -48,10 +48,12 @@ export async function runSubmit(p: Printer, sources: string[], o: SubmitValues):
   const { submitJobs } = await import('../queue/submit.js');
   const { dest, to } = destinationOf(o.out, o.to);
   const imapUrl = needsImap(sources, o.out);
-  const imap = imapUrl ? await imapAccessFrom(o, redactedUrl(imapUrl), usage) : {};
+  // Only planning an IMAP source logs in here; an IMAP destination is the workers' business.
+  const source = sources.find(isImapUrl);
+  const imap = imapUrl ? await imapAccessFrom(o, redactedUrl(source ?? imapUrl), usage, source && !parseImapUrl(source).password ? 'now' : 'no') : {};
   const r = await submitJobs(sources, {
     redis: o.redis, queue: o.queue, out: dest, to, strict: o.strict, maxMessageBytes: o.maxSize, verify: o.verify ? trustOf(o) : undefined,
-    perJob: o.perJob, imap, attempts: o.attempts, backoffMs: o.backoff,
+    perJob: o.perJob, jobBytes: o.jobBytes, imap, attempts: o.attempts, backoffMs: o.backoff,
   });
   p.lines(`submitted ${r.messages} message(s) in ${r.jobs} job(s) to queue ${o.queue}${r.alreadyQueued ? `; ${r.alreadyQueued} job(s) were queued already` : ''}`);
   p.result(r);
@@ -62,7 +64,8 @@ interface WorkerValues extends QueueValues, ImapOptionValues { concurrency: numb
 
 export async function runWorkerCommand(p: Printer, o: WorkerValues): Promise<number> {
   const { runWorker } = await import('../queue/worker.js');
-  const imap = o.imapPasswordFile || o.imapPasswordEnv ? await imapAccessFrom(o, 'the IMAP servers of the jobs', usage) : { tls: o.imapTls, starttls: o.starttls, insecure: o.imapInsecure };
+  // The password is asked for (or its absence reported) when the first IMAP job needs it.
+  const imap = await imapAccessFrom(o, 'the IMAP servers of the jobs', usage, 'later');
   return runWorker({
     redis: o.redis, queue: o.queue, concurrency: o.concurrency, imap, stalledSeconds: o.stalled, untilEmpty: o.untilEmpty, report: o.report, quiet: o.quiet || o.json,
     verifyOptions: (t) => openOptionsFrom(t),
@@ -113,7 +116,8 @@ export interface LocalImapValues extends ImapOptionValues, TrustValues {
 export async function runLocalImap(p: Printer, sources: string[], o: LocalImapValues): Promise<number> {
   const started = Date.now();
   const { dest, to } = destinationOf(o.out, o.to);
-  const imap = await imapAccessFrom(o, redactedUrl(needsImap(sources, o.out) ?? ''), usage);
+  const urls = [...sources, o.out].filter(isImapUrl);
+  const imap = await imapAccessFrom(o, redactedUrl(urls[0] ?? ''), usage, urls.some((x) => !parseImapUrl(x).password) ? 'now' : 'no');
   const verify = o.verify ? await openOptionsFrom(o) : undefined;
   const ctx: JobContext = { imap, connections: new Map(), verifyOptions: async () => verify };
   const summary = new BatchSummary();

@@ -1,49 +1,37 @@
 /**
  * Connecting to an IMAP server with imapflow (Node only). TLS: `imaps://` or `--imap-tls` is TLS
  * from the first byte (RFC 8314 3.3); `--starttls` requires STARTTLS (RFC 9051 6.2.1) and refuses a
- * server that does not offer it; neither: imapflow upgrades when the server offers STARTTLS.
+ * server that does not offer it; neither: imapflow upgrades when the server offers STARTTLS. The
+ * certificate is checked (Node's CAs plus `--imap-ca`); one that does not verify is
+ * IMAP_CERT_UNTRUSTED, never accepted unless `--imap-insecure` says so.
  * imapflow logs nothing (its logger is off), so no credential can reach a log; our own messages
  * name the server as `user@host:port`, never the password.
  */
+import * as tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import { SmimeBridgeError } from '../../errors.js';
-import { resolvePassword } from '../files/password.js';
+import type { ImapAccess } from './access.js';
 import type { ImapUrl } from './url.js';
 
-/** How to reach and log in to IMAP servers (the `--imap-*` options). */
-export interface ImapAccess {
-  /** TLS from the first byte even for `imap://` URLs. */
-  tls?: boolean;
-  /** Require STARTTLS. */
-  starttls?: boolean;
-  /** Accept a server certificate that does not chain to a known CA (test servers). */
-  insecure?: boolean;
-  /** The password (for URLs that carry none). */
-  password?: string;
-}
-
-/** The `--imap-*` option values of a command. */
-export interface ImapOptionValues { imapTls?: boolean; starttls?: boolean; imapInsecure?: boolean; imapPasswordFile?: string; imapPasswordEnv?: string }
-
-/** The access options from the command line; the password from a file, a variable or a prompt. */
-export async function imapAccessFrom(o: ImapOptionValues, what: string, usage: (m: string) => Error): Promise<ImapAccess> {
-  if (o.imapTls && o.starttls) throw usage('--imap-tls and --starttls contradict each other');
-  const password = await resolvePassword({ passwordFile: o.imapPasswordFile, passwordEnv: o.imapPasswordEnv }, what, usage, 'imap-');
-  return { tls: o.imapTls, starttls: o.starttls, insecure: o.imapInsecure, password };
-}
+export type { ImapAccess } from './access.js';
 
 /** `user@host:port/Mailbox`: how messages name a server. */
 export function serverLabel(u: ImapUrl): string {
   return `${u.user}@${u.host}:${u.port}/${u.mailbox}`;
 }
 
-/** A logged-in client; throws IMAP_ERROR when the server cannot be reached or refuses the login. */
+/** Node's codes for a server certificate that does not verify (tls.TLSSocket authorizationError, X509_V_ERR_*). */
+const CERT_ERRORS = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REVOKED|ERR_TLS_CERT_ALTNAME_INVALID|CERT_SIGNATURE_FAILURE|INVALID_CA)$/;
+
+/** A logged-in client; throws IMAP_ERROR when the server cannot be reached or refuses the login, IMAP_CERT_UNTRUSTED for a certificate that does not verify. */
 export async function connectImap(u: ImapUrl, access: ImapAccess): Promise<ImapFlow> {
   const secure = u.tls || !!access.tls;
+  const pass = u.password ?? access.password ?? (access.askPassword ? await access.askPassword() : '');
   const client = new ImapFlow({
     host: u.host, port: u.port, secure, doSTARTTLS: secure ? undefined : access.starttls ? true : undefined,
-    auth: { user: u.user, pass: u.password ?? access.password ?? '' },
-    tls: access.insecure ? { rejectUnauthorized: false } : undefined,
+    auth: { user: u.user, pass },
+    // RFC 8314 / RFC 9051 11.1: the certificate must chain to a trusted CA and name the host; only --imap-insecure says otherwise.
+    tls: access.insecure ? { rejectUnauthorized: false } : access.ca ? { ca: [...tls.rootCertificates, access.ca] } : undefined,
     logger: false, disableAutoIdle: true, connectionTimeout: 20_000, greetingTimeout: 16_000, socketTimeout: 120_000,
   });
   // A dropped connection is reported by the command that was running; the event must not crash us.
@@ -52,6 +40,11 @@ export async function connectImap(u: ImapUrl, access: ImapAccess): Promise<ImapF
     await client.connect();
   } catch (e) {
     client.close();
+    const code = (e as { code?: string }).code ?? '';
+    if (CERT_ERRORS.test(code)) {
+      throw new SmimeBridgeError('IMAP_CERT_UNTRUSTED', `${serverLabel(u)}: the server certificate is not trusted (${code}: ${(e as Error).message}); `
+        + (access.caFile ? `it does not chain to --imap-ca ${access.caFile} or does not name ${u.host}` : 'give the CA that issued it with --imap-ca FILE'));
+    }
     throw imapError(u, 'cannot log in to', e);
   }
   return client;

@@ -2,15 +2,17 @@
  * Messages in and out of an IMAP mailbox (Node only, imapflow).
  *
  * Source: the UIDs of a mailbox (UID SEARCH ALL, RFC 9051 6.4.4) under its UIDVALIDITY, and the
- * messages of a UID range with their flags and internal date (UID FETCH ... (FLAGS INTERNALDATE
- * BODY.PEEK[]), 6.4.5; PEEK leaves \Seen alone). A UIDVALIDITY that changed since the listing
+ * messages of a job's UID set with their flags and internal date (UID FETCH set (FLAGS
+ * INTERNALDATE BODY.PEEK[]), 6.4.5; PEEK leaves \Seen alone). A UIDVALIDITY that changed since the listing
  * means the UIDs name other messages now (RFC 9051 2.3.1.1): the fetch fails instead.
  *
  * Destination: APPEND with the message's flags and internal date (RFC 9051 6.3.12). APPEND is not
  * idempotent, so every appended message carries `X-SMIME-Bridge-Source: ID` as its first header
  * field (outside any signed part: a signature covers the signed content only, RFC 8551 3.5) and
  * is appended only when a SEARCH HEADER for that ID (6.4.4) finds nothing: a job run twice
- * appends each message once.
+ * appends each message once. Queue workers also take a claim on the ID in Redis around the
+ * search and the APPEND (queue/connection.ts redisClaims), so that two workers running the same
+ * job at the same moment do not both find nothing and both append.
  */
 import type { ImapFlow } from 'imapflow';
 import { SmimeBridgeError } from '../../errors.js';
@@ -34,8 +36,21 @@ export async function listMailbox(client: ImapFlow, u: ImapUrl): Promise<{ uidVa
 /** One fetched message. */
 export interface ImapMessage { uid: number; flags: string[]; internalDate?: Date; source: Uint8Array }
 
-/** The messages with UIDs `first`..`last` (those that still exist). */
-export async function fetchRange(client: ImapFlow, u: ImapUrl, uidValidity: string, first: number, last: number): Promise<ImapMessage[]> {
+/** A UID set (RFC 9051 9, `sequence-set`) of ascending UIDs: runs as `a:b`, the rest one by one. */
+export function uidSet(uids: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < uids.length;) {
+    let j = i;
+    while (j + 1 < uids.length && uids[j + 1] === uids[j]! + 1) j++;
+    parts.push(j > i ? `${uids[i]}:${uids[j]}` : String(uids[i]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The messages with these UIDs (ascending) that still exist. */
+export async function fetchUids(client: ImapFlow, u: ImapUrl, uidValidity: string, uids: number[]): Promise<ImapMessage[]> {
+  if (uids.length === 0) return [];
   // The lock keeps other jobs on this connection from selecting another mailbox meanwhile.
   let lock;
   try {
@@ -43,14 +58,15 @@ export async function fetchRange(client: ImapFlow, u: ImapUrl, uidValidity: stri
   } catch (e) {
     throw imapError(u, 'cannot open', e);
   }
+  const wanted = new Set(uids);
   const out: ImapMessage[] = [];
   try {
     const box = client.mailbox;
     if (!box || String(box.uidValidity) !== uidValidity) {
       throw new SmimeBridgeError('IMAP_ERROR', `${u.mailbox}: UIDVALIDITY is ${box ? box.uidValidity : '?'}, not ${uidValidity} as when the job was made: the UIDs name other messages now (RFC 9051 2.3.1.1); submit the mailbox again`);
     }
-    for await (const m of client.fetch(`${first}:${last}`, { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
-      if (m.uid < first || m.uid > last || !m.source) continue; // "a:b" also matches the highest UID when none is in range
+    for await (const m of client.fetch(uidSet(uids), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
+      if (!wanted.has(m.uid) || !m.source) continue; // "a:b" also matches the highest UID when none is in range (RFC 9051 6.4.8)
       const d = m.internalDate;
       out.push({ uid: m.uid, flags: [...(m.flags ?? [])], internalDate: d ? new Date(d) : undefined, source: new Uint8Array(m.source) });
     }
@@ -89,18 +105,42 @@ export async function ensureMailbox(client: ImapFlow, u: ImapUrl): Promise<void>
   }
 }
 
-/** Append `bytes` unless a message with this source ID is there already; returns whether it appended. */
-export async function appendOnce(client: ImapFlow, u: ImapUrl, id: string, bytes: Uint8Array, flags: string[], internalDate?: Date): Promise<boolean> {
+/** Claims around APPEND (queue/process.ts AppendClaims). */
+interface Claims { acquire(id: string): Promise<boolean>; appended(id: string): Promise<void>; release(id: string): Promise<void> }
+
+/** Is a message with this source ID in the mailbox? (SEARCH HEADER, RFC 9051 6.4.4) */
+async function holds(client: ImapFlow, u: ImapUrl, id: string): Promise<boolean> {
+  const lock = await client.getMailboxLock(u.mailbox);
   try {
-    const lock = await client.getMailboxLock(u.mailbox);
+    const found = await client.search({ header: { [SOURCE_HEADER]: id } }, { uid: true });
+    return !!found && found.length > 0;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Append `bytes` unless a message with this source ID is there already; returns whether it
+ * appended. With `claims` (queue workers), the search and the APPEND happen under a claim on the
+ * ID that only one worker holds at a time, so two workers running the same job (a lock lost to a
+ * stall) cannot both find nothing and both append.
+ */
+export async function appendOnce(client: ImapFlow, u: ImapUrl, id: string, bytes: Uint8Array, flags: string[], internalDate?: Date, claims?: Claims): Promise<boolean> {
+  try {
+    if (await holds(client, u, id)) return false;
+    if (claims && !(await claims.acquire(id))) return false;
     try {
-      const found = await client.search({ header: { [SOURCE_HEADER]: id } }, { uid: true });
-      if (found && found.length > 0) return false;
-    } finally {
-      lock.release();
+      if (claims && await holds(client, u, id)) {
+        await claims.appended(id);
+        return false;
+      }
+      const r = await client.append(u.mailbox, Buffer.from(withSourceHeader(bytes, id)), appendableFlags(flags), internalDate);
+      if (!r) throw new Error('APPEND refused');
+    } catch (e) {
+      await claims?.release(id).catch(() => undefined);
+      throw e;
     }
-    const r = await client.append(u.mailbox, Buffer.from(withSourceHeader(bytes, id)), appendableFlags(flags), internalDate);
-    if (!r) throw new Error('APPEND refused');
+    await claims?.appended(id);
     return true;
   } catch (e) {
     throw imapError(u, 'cannot append to', e);

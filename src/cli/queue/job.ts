@@ -16,8 +16,7 @@ import type { BatchTarget } from '../batch/convert.js';
 import { planSources, type SourceFile } from '../batch/plan.js';
 import { readMbox } from '../files/mbox.js';
 import type { TrustValues } from '../options.js';
-import { connectImap, closeImap, type ImapAccess } from '../imap/client.js';
-import { listMailbox } from '../imap/store.js';
+import type { ImapAccess } from '../imap/access.js';
 import { formatImapUrl, isImapUrl, parseImapUrl } from '../imap/url.js';
 
 /** Where a job's messages come from. */
@@ -26,8 +25,8 @@ export type JobSource =
   | { kind: 'files'; files: Array<{ path: string; rel: string; keepExtension?: boolean; maildir?: boolean; size: number }> }
   /** Consecutive messages of an mbox: the first's byte offset and 1-based index, each one's size (`From ` line included). */
   | { kind: 'mbox'; path: string; rel: string; start: number; firstIndex: number; sizes: number[] }
-  /** UIDs `first`..`last` of an IMAP mailbox (URL without password) under UIDVALIDITY `uidValidity`. */
-  | { kind: 'imap'; url: string; uidValidity: string; first: number; last: number; count: number }
+  /** Some UIDs (ascending, from UID SEARCH at submit time) of an IMAP mailbox (URL without password) under UIDVALIDITY `uidValidity`. */
+  | { kind: 'imap'; url: string; uidValidity: string; uids: number[] }
   /** A source that failed while planning (missing file, message over the size limit): reported, not converted. */
   | { kind: 'problem'; input: string; index?: number; offset?: number; code: string; reason: string };
 
@@ -47,7 +46,7 @@ export interface JobData {
 
 /** Messages a job stands for. */
 export function jobMessageCount(s: JobSource): number {
-  return s.kind === 'files' ? s.files.length : s.kind === 'mbox' ? s.sizes.length : s.kind === 'imap' ? s.count : 1;
+  return s.kind === 'files' ? s.files.length : s.kind === 'mbox' ? s.sizes.length : s.kind === 'imap' ? s.uids.length : 1;
 }
 
 /** A short hex SHA-256 of a text (message and job IDs). */
@@ -80,15 +79,18 @@ export interface PlanOptions {
   strict?: boolean;
   maxMessageBytes: number;
   verify?: TrustValues;
-  /** Messages per job (files, mbox messages, UIDs). */
+  /** Messages per job at most (files, mbox messages, UIDs). */
   perJob: number;
+  /** Bytes per job at most (files and mbox messages; a larger message is a job of its own). */
+  jobBytes?: number;
   /** How to log in to IMAP sources. */
   imap: ImapAccess;
 }
 
 /**
- * The jobs for some sources, lazily: files in groups of `perJob`, an mbox in runs of `perJob`
- * messages, an IMAP mailbox in UID ranges of `perJob` messages (listed once, here).
+ * The jobs for some sources, lazily: files in groups of `perJob` (and at most `jobBytes`), an
+ * mbox in runs of `perJob` consecutive messages (as many bytes at most), an IMAP mailbox in UID
+ * runs of `perJob` (listed once, here, by UID SEARCH).
  */
 export async function* planJobs(sources: string[], o: PlanOptions): AsyncGenerator<JobData> {
   const base = { out: o.out, to: o.to, strict: o.strict, maxMessageBytes: o.maxMessageBytes, verify: o.verify };
@@ -97,11 +99,14 @@ export async function* planJobs(sources: string[], o: PlanOptions): AsyncGenerat
   const fileInputs = sources.filter((s) => !isImapUrl(s));
   const plan = await planSources(fileInputs, o.out.kind === 'dir' ? o.out.dir : '\0');
   for (const p of plan.problems) yield problem(p.path, p.code, p.reason);
+  const budget = o.jobBytes ?? Infinity;
   let group: SourceFile[] = [];
+  let groupBytes = 0;
   const flush = function* (): Generator<JobData> {
     if (group.length === 0) return;
     yield { ...base, source: { kind: 'files', files: group.map((f) => ({ path: resolve(f.path), rel: f.rel, keepExtension: f.keepExtension, maildir: f.maildir, size: f.size })) } };
     group = [];
+    groupBytes = 0;
   };
   for (const f of plan.files) {
     if (f.mbox) continue;
@@ -109,7 +114,9 @@ export async function* planJobs(sources: string[], o: PlanOptions): AsyncGenerat
       yield problem(f.path, 'LIMIT_EXCEEDED', `${f.size} bytes, more than the limit of ${o.maxMessageBytes} (--max-size)`);
       continue;
     }
+    if (group.length > 0 && groupBytes + f.size > budget) yield* flush();
     group.push(f);
+    groupBytes += f.size;
     if (group.length >= o.perJob) yield* flush();
   }
   yield* flush();
@@ -119,10 +126,13 @@ export async function* planJobs(sources: string[], o: PlanOptions): AsyncGenerat
 
 async function* mboxJobs(f: SourceFile, o: PlanOptions, base: Omit<JobData, 'source'>, problem: (i: string, c: string, r: string, e?: { index?: number; offset?: number }) => JobData): AsyncGenerator<JobData> {
   const path = resolve(f.path);
+  const budget = o.jobBytes ?? Infinity;
   let run: { start: number; firstIndex: number; sizes: number[] } | undefined;
+  let runBytes = 0;
   const flush = function* (): Generator<JobData> {
     if (run) yield { ...base, source: { kind: 'mbox', path, rel: f.rel, ...run } };
     run = undefined;
+    runBytes = 0;
   };
   try {
     for await (const m of readMbox(f.path, { maxMessageBytes: o.maxMessageBytes })) {
@@ -133,8 +143,10 @@ async function* mboxJobs(f: SourceFile, o: PlanOptions, base: Omit<JobData, 'sou
           : problem(f.path, 'LIMIT_EXCEEDED', `message of ${m.size} bytes at byte ${m.offset}, more than the limit of ${o.maxMessageBytes} (--max-size)`, { index: m.index, offset: m.offset });
         continue;
       }
+      if (run && (runBytes + m.size > budget || m.offset !== run.start + runBytes)) yield* flush();
       run ??= { start: m.offset, firstIndex: m.index, sizes: [] };
       run.sizes.push(m.size);
+      runBytes += m.size;
       if (run.sizes.length >= o.perJob) yield* flush();
     }
   } catch (e) {
@@ -147,6 +159,7 @@ async function* mboxJobs(f: SourceFile, o: PlanOptions, base: Omit<JobData, 'sou
 async function* imapJobs(s: string, o: PlanOptions, base: Omit<JobData, 'source'>): AsyncGenerator<JobData> {
   const u = parseImapUrl(s);
   const url = formatImapUrl(u);
+  const [{ connectImap, closeImap }, { listMailbox }] = await Promise.all([import('../imap/client.js'), import('../imap/store.js')]);
   const client = await connectImap(u, o.imap);
   let listing;
   try {
@@ -154,8 +167,8 @@ async function* imapJobs(s: string, o: PlanOptions, base: Omit<JobData, 'source'
   } finally {
     await closeImap(client);
   }
+  // Each job names its UIDs, so that a job that fails as a whole still has a report line per message.
   for (let i = 0; i < listing.uids.length; i += o.perJob) {
-    const uids = listing.uids.slice(i, i + o.perJob);
-    yield { ...base, source: { kind: 'imap', url, uidValidity: listing.uidValidity, first: uids[0]!, last: uids[uids.length - 1]!, count: uids.length } };
+    yield { ...base, source: { kind: 'imap', url, uidValidity: listing.uidValidity, uids: listing.uids.slice(i, i + o.perJob) } };
   }
 }

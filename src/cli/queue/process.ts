@@ -16,13 +16,35 @@ import { SmimeBridgeError } from '../../errors.js';
 import { convertJob, type BatchJob, type BatchOutcome } from '../batch/convert.js';
 import { mboxOutputPathFor, outputPathFor, tempPathFor } from '../batch/plan.js';
 import type { BatchRecord } from '../batch/report.js';
-import { connectImap, closeImap, type ImapAccess } from '../imap/client.js';
-import { appendOnce, ensureMailbox, fetchRange } from '../imap/store.js';
+import type { ImapAccess } from '../imap/access.js';
 import { parseImapUrl, type ImapUrl } from '../imap/url.js';
 import { fileMessageId, imapMessageId, imapOutputPath, mboxMessageId, type JobData } from './job.js';
 
 /** Failure codes that mean "try the job again later". */
 const TRANSIENT = new Set(['IO_ERROR', 'IMAP_ERROR']);
+
+/**
+ * Messages of one job converted at once when outputs go to files: one thread, but one message's
+ * file I/O overlaps another's conversion (as the in-process batch's lanes, batch/run.ts). An IMAP
+ * destination takes one at a time, so that messages are appended in source order.
+ */
+const FILE_LANES = 4;
+
+/** The IMAP modules (imapflow and ours), loaded on first use: file-only workers never load them. */
+const imapModules = () => Promise.all([import('../imap/client.js'), import('../imap/store.js')]).then(([client, store]) => ({ ...client, ...store }));
+
+/**
+ * An atomic claim across workers (Redis `SET NX PX`, worker.ts) on one output identity, taken just
+ * before an APPEND: two workers that hold the same job (a lost lock) never append the same message.
+ */
+export interface AppendClaims {
+  /** Wait until this worker holds the claim on `id`; resolves to false when the message is known appended. */
+  acquire(id: string): Promise<boolean>;
+  /** The APPEND went through: the claim stays as a marker (until it expires). */
+  appended(id: string): Promise<void>;
+  /** The APPEND failed: give the claim back so a retry can take it. */
+  release(id: string): Promise<void>;
+}
 
 /** What a job runner shares between jobs. */
 export interface JobContext {
@@ -35,12 +57,14 @@ export interface JobContext {
   stopping?: () => boolean;
   /** Open IMAP connections by URL, kept for the next job. */
   connections?: Map<string, Promise<ImapFlow>>;
+  /** Claims around APPEND (queue workers; `convert` runs alone and needs none). */
+  claims?: AppendClaims;
 }
 
 /** The job was stopped between two messages (SIGTERM). */
 export class JobStopped extends Error {}
 
-/** One message to convert: its bytes or file, its output, and for IMAP its flags and date. */
+/** One message to convert: its bytes or file, its output, and for IMAP its flags and date; or a record already (a UID that is gone). */
 interface Item {
   id: string;
   record: Pick<BatchRecord, 'input' | 'index' | 'offset' | 'uid'>;
@@ -48,6 +72,7 @@ interface Item {
   out: string;
   flags: string[];
   internalDate?: Date;
+  failed?: { code: string; reason: string };
 }
 
 let seq = 0;
@@ -59,33 +84,59 @@ export async function processJob(d: JobData, ctx: JobContext): Promise<BatchReco
   const dest = d.out.kind === 'imap' ? parseImapUrl(d.out.url) : undefined;
   const outDir = d.out.kind === 'dir' ? d.out.dir : '';
   const verify = d.verify && ctx.verifyOptions ? await ctx.verifyOptions(d) : undefined;
-  const records: BatchRecord[] = [];
   const items = await itemsOf(d, outDir, ctx);
   if (ctx.retried && !dest) await removeStaleTemps(items.map((i) => i.out));
+  const imap = dest ? await imapModules() : undefined;
   const destClient = dest ? await imapClient(dest, ctx) : undefined;
-  if (dest && destClient) await ensureMailbox(destClient, dest);
-  for (const it of items) {
-    if (ctx.stopping?.()) throw new JobStopped('stopped');
+  if (dest && destClient) await imap!.ensureMailbox(destClient, dest);
+  const output = dest ? (d.out.kind === 'imap' ? d.out.url : '') : undefined;
+
+  const one = async (it: Item): Promise<BatchRecord> => {
+    if (it.failed) return { ...it.record, id: it.id, status: 'failed', ...it.failed };
+    const id = ++seq;
     const job: BatchJob = {
-      ...it.job, id: ++seq, out: it.out, tmp: dest ? '' : tempPathFor(it.out, seq), to: d.to, strict: !!d.strict, force: false, sameIsDone: true,
+      ...it.job, id, out: it.out, tmp: dest ? '' : tempPathFor(it.out, id), to: d.to, strict: !!d.strict, force: false, sameIsDone: true,
       maxInputBytes: d.maxMessageBytes, returnBytes: !!dest, verify,
     };
     const outcome: BatchOutcome = await convertJob(job);
     if (!outcome.ok && TRANSIENT.has(outcome.code)) throw new SmimeBridgeError(outcome.code as 'IO_ERROR', outcome.reason);
     if (outcome.ok && 'kind' in outcome && dest && destClient) {
       try {
-        await appendOnce(destClient, dest, it.id, outcome.bytes!, it.flags, it.internalDate);
+        await imap!.appendOnce(destClient, dest, it.id, outcome.bytes!, it.flags, it.internalDate, ctx.claims);
       } catch (e) {
         dropClient(dest, ctx);
         throw e;
       }
     }
-    const output = dest ? `${d.out.kind === 'imap' ? d.out.url : ''}` : it.out;
-    records.push(outcome.ok && 'kind' in outcome
-      ? { ...it.record, id: it.id, output, status: 'converted', smimeKind: outcome.kind, messageClass: outcome.messageClass, outputBytes: outcome.outBytes,
+    return outcome.ok && 'kind' in outcome
+      ? { ...it.record, id: it.id, output: output ?? it.out, status: 'converted', smimeKind: outcome.kind, messageClass: outcome.messageClass, outputBytes: outcome.outBytes,
         warnings: outcome.warnings, verdict: outcome.verdict, verdictReasons: outcome.verdictReasons }
-      : { ...it.record, id: it.id, output, status: 'failed', code: outcome.ok ? 'INTERNAL_ERROR' : outcome.code, reason: outcome.ok ? 'skipped' : outcome.reason });
-  }
+      : { ...it.record, id: it.id, output: output ?? it.out, status: 'failed', code: outcome.ok ? 'INTERNAL_ERROR' : outcome.code, reason: outcome.ok ? 'skipped' : outcome.reason };
+  };
+
+  // Lanes take the next message until none is left, the worker stops, or one failed transiently
+  // (the others finish the message they hold, then the job is retried as a whole).
+  const records: BatchRecord[] = new Array(items.length);
+  let next = 0;
+  let failure: unknown;
+  let stopped = false;
+  const lane = async () => {
+    while (failure === undefined && next < items.length) {
+      if (ctx.stopping?.()) {
+        stopped = true;
+        return;
+      }
+      const i = next++;
+      try {
+        records[i] = await one(items[i]!);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: dest ? 1 : Math.min(FILE_LANES, items.length) }, lane));
+  if (failure !== undefined) throw failure;
+  if (stopped) throw new JobStopped('stopped');
   return records;
 }
 
@@ -126,15 +177,19 @@ async function itemsOf(d: JobData, outDir: string, ctx: JobContext): Promise<Ite
     const client = await imapClient(u, ctx);
     let messages;
     try {
-      messages = await fetchRange(client, u, s.uidValidity, s.first, s.last);
+      messages = await (await imapModules()).fetchUids(client, u, s.uidValidity, s.uids);
     } catch (e) {
       dropClient(u, ctx);
       throw e;
     }
-    return messages.map((m) => ({
-      id: imapMessageId(s.url, s.uidValidity, m.uid), record: { input: s.url, uid: m.uid }, job: { bytes: m.source, formatName: 'message.eml' },
-      out: imapOutputPath(outDir, u.mailbox, s.uidValidity, m.uid, d.to), flags: m.flags, internalDate: m.internalDate,
-    }));
+    const byUid = new Map(messages.map((m) => [m.uid, m]));
+    return s.uids.map((uid) => {
+      const m = byUid.get(uid);
+      const base = { id: imapMessageId(s.url, s.uidValidity, uid), record: { input: s.url, uid }, out: imapOutputPath(outDir, u.mailbox, s.uidValidity, uid, d.to) };
+      return m
+        ? { ...base, job: { bytes: m.source, formatName: 'message.eml' }, flags: m.flags, internalDate: m.internalDate }
+        : { ...base, job: { formatName: 'message.eml' }, flags: [], failed: { code: 'IMAP_ERROR', reason: `UID ${uid} is no longer in ${u.mailbox} (expunged after the job was submitted)` } };
+    });
   }
   return [];
 }
@@ -171,7 +226,7 @@ async function imapClient(u: ImapUrl, ctx: JobContext): Promise<ImapFlow> {
     if (client?.usable) return client;
     map.delete(key(u));
   }
-  c = connectImap(u, ctx.imap);
+  c = imapModules().then((m) => m.connectImap(u, ctx.imap));
   map.set(key(u), c);
   c.catch(() => map.delete(key(u)));
   return c;
@@ -187,7 +242,7 @@ function dropClient(u: ImapUrl, ctx: JobContext): void {
 export async function closeConnections(ctx: JobContext): Promise<void> {
   for (const c of ctx.connections?.values() ?? []) {
     const client = await c.catch(() => undefined);
-    if (client) await closeImap(client);
+    if (client) await (await imapModules()).closeImap(client);
   }
   ctx.connections?.clear();
 }

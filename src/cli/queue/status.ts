@@ -10,8 +10,8 @@ import type { Job, Queue } from 'bullmq';
 import { BatchSummary, type BatchRecord } from '../batch/report.js';
 import { JsonLines } from '../files/jsonLines.js';
 import { createProgress } from '../progress.js';
-import { metaKey, openQueue, openRedis, queueError, type QueueAddress } from './connection.js';
-import { jobMessageCount, type JobData, type JobSource } from './job.js';
+import { metaKey, openQueue, openRedis, queueError, reachRedis, type QueueAddress } from './connection.js';
+import { fileMessageId, imapMessageId, jobMessageCount, mboxMessageId, type JobData, type JobSource } from './job.js';
 
 /** A snapshot of the run. */
 export interface QueueStatus {
@@ -25,9 +25,10 @@ export interface QueueStatus {
 }
 
 async function withQueue<T>(a: QueueAddress, f: (q: Queue<JobData>) => Promise<T>): Promise<T> {
+  await reachRedis(a);
   const q = openQueue(a);
   try {
-    await Promise.race([q.waitUntilReady(), new Promise((_, rej) => setTimeout(() => rej(new Error('no answer in 10 s')), 10_000).unref())]);
+    await q.waitUntilReady();
     return await f(q);
   } catch (e) {
     throw queueError(a, e);
@@ -95,7 +96,7 @@ function sourceLabel(s: JobSource): string {
   switch (s.kind) {
     case 'files': return s.files.length === 1 ? s.files[0]!.path : `${s.files[0]!.path} and ${s.files.length - 1} more`;
     case 'mbox': return `${s.path}#${s.firstIndex}-${s.firstIndex + s.sizes.length - 1}`;
-    case 'imap': return `${s.url} UID ${s.first}:${s.last}`;
+    case 'imap': return `${s.url} UID ${s.uids.length === 1 ? s.uids[0] : `${s.uids[0]}:${s.uids[s.uids.length - 1]} (${s.uids.length})`}`;
     case 'problem': return s.input;
   }
 }
@@ -141,14 +142,24 @@ export async function retryFailed(a: QueueAddress): Promise<number> {
   });
 }
 
-/** The records of a failed job: one per message it stands for. */
-function failedRecords(d: JobData, reason: string | undefined): BatchRecord[] {
+/**
+ * The records of a failed job: one per message it stands for (files by path; mbox messages by
+ * index and offset; IMAP messages by UID, as the job lists them), each with the job's error.
+ */
+export function failedRecords(d: JobData, reason: string | undefined): BatchRecord[] {
   const { code, reason: why } = splitReason(reason);
   const s = d.source;
   switch (s.kind) {
-    case 'files': return s.files.map((f) => ({ input: f.path, status: 'failed', code, reason: why }));
-    case 'mbox': return s.sizes.map((_, i) => ({ input: s.path, index: s.firstIndex + i, status: 'failed', code, reason: why }));
-    case 'imap': return [{ input: `${s.url} UID ${s.first}:${s.last}`, status: 'failed', code, reason: `${s.count} messages: ${why}` }];
+    case 'files': return s.files.map((f) => ({ input: f.path, id: fileMessageId(f.path), status: 'failed', code, reason: why }));
+    case 'mbox': {
+      let offset = s.start;
+      return s.sizes.map((size, i) => {
+        const r: BatchRecord = { input: s.path, index: s.firstIndex + i, offset, id: mboxMessageId(s.path, s.firstIndex + i), status: 'failed', code, reason: why };
+        offset += size;
+        return r;
+      });
+    }
+    case 'imap': return s.uids.map((uid) => ({ input: s.url, uid, id: imapMessageId(s.url, s.uidValidity, uid), status: 'failed', code, reason: why }));
     case 'problem': return [{ input: s.input, index: s.index, offset: s.offset, status: 'failed', code: s.code, reason: s.reason }];
   }
 }

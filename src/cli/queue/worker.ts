@@ -15,9 +15,10 @@ import { isSmimeBridgeError } from '../../errors.js';
 import type { BatchJob } from '../batch/convert.js';
 import type { BatchRecord } from '../batch/report.js';
 import { JsonLines } from '../files/jsonLines.js';
-import type { ImapAccess } from '../imap/client.js';
+import type { ImapAccess } from '../imap/access.js';
 import type { TrustValues } from '../options.js';
-import { connectionOf, metaKey, openQueue, openRedis, queueError, type QueueAddress } from './connection.js';
+import { UsageError } from '../output.js';
+import { connectionOf, metaKey, openQueue, openRedis, queueError, redactedRedisUrl, redisClaims, type QueueAddress } from './connection.js';
 import type { JobData } from './job.js';
 import { closeConnections, JobStopped, processJob, type JobContext } from './process.js';
 
@@ -51,14 +52,37 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   };
   const report = o.report ? await JsonLines.create(o.report, true) : undefined;
   const redis = openRedis(o);
+  ctxBase.claims = redisClaims(redis, o);
   const log = (line: string) => { if (!o.quiet) process.stderr.write(`${line}\n`); };
+  // A worker is long-running: when Redis is away it waits for it (ioredis reconnects), and says so.
+  let redisDown = false;
+  redis.on('error', (e: Error & { code?: string }) => {
+    if (redisDown) return;
+    redisDown = true;
+    process.stderr.write(`Redis at ${redactedRedisUrl(o.redis)}: ${e.code ?? e.message}; retrying until it answers (the worker waits)\n`);
+  });
+  redis.on('ready', () => {
+    if (!redisDown) return;
+    redisDown = false;
+    process.stderr.write(`Redis at ${redactedRedisUrl(o.redis)} answers again\n`);
+  });
+  let fatal: Error | undefined;
 
+  let started = false;
   const processor = async (job: Job<JobData>, token?: string): Promise<BatchRecord[]> => {
-    await redis.hsetnx(metaKey(o), 'startedAt', String(Date.now()));
+    if (!started) {
+      started = true; // once per worker: the first worker to start sets it (HSETNX)
+      await redis.hsetnx(metaKey(o), 'startedAt', String(Date.now()));
+    }
     try {
       return await processJob(job.data, { ...ctxBase, retried: job.attemptsStarted > 1 || job.stalledCounter > 0 });
     } catch (e) {
-      if (e instanceof JobStopped) {
+      if (e instanceof JobStopped || e instanceof UsageError) {
+        // A usage error (an IMAP job, no password and no terminal to ask on) stops this worker; the job waits for another.
+        if (e instanceof UsageError && !fatal) {
+          fatal = e;
+          void worker.close();
+        }
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -75,7 +99,9 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   worker.on('error', () => undefined); // connection errors: ioredis reconnects
   worker.on('completed', (job, records) => {
     const failed = records.filter((r) => r.status === 'failed').length;
-    void redis.hincrby(metaKey(o), 'done', records.length).then(() => failed ? redis.hincrby(metaKey(o), 'failedMessages', failed) : 0).catch(() => undefined);
+    const counters = redis.multi().hincrby(metaKey(o), 'done', records.length);
+    if (failed) counters.hincrby(metaKey(o), 'failedMessages', failed);
+    void counters.exec().catch(() => undefined);
     for (const r of records) report?.write(r);
     for (const r of records) if (r.status === 'failed') log(`failed: ${r.input}${r.index !== undefined ? `#${r.index}` : ''}${r.uid !== undefined ? ` UID ${r.uid}` : ''}: ${r.code}: ${r.reason}`);
   });
@@ -98,21 +124,32 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
 
   let idleTimer: NodeJS.Timeout | undefined;
   let finished = false;
-  const idleQueue = o.untilEmpty ? openQueue(o) : undefined;
+  const idleQueue = o.untilEmpty ? openQueue(o, { forever: true }) : undefined;
   if (idleQueue) {
+    let checking = false;
+    const schedule = (ms: number) => {
+      if (idleTimer) clearTimeout(idleTimer);
+      if (!finished) idleTimer = setTimeout(() => void check(), ms);
+    };
     const check = async () => {
+      if (checking) return;
+      checking = true;
       try {
         const c = await idleQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
         if (Object.values(c).every((n) => n === 0)) {
+          finished = true;
           void worker.close();
           return;
         }
       } catch {
         // Redis away: look again later
+      } finally {
+        checking = false;
       }
-      if (!finished) idleTimer = setTimeout(() => void check(), 500);
+      schedule(500);
     };
-    idleTimer = setTimeout(() => void check(), 500);
+    schedule(500);
+    worker.on('drained', () => schedule(0)); // the queue just ran dry: look now rather than in up to 500 ms
   }
   try {
     await worker.waitUntilReady().catch((e) => { throw queueError(o, e); });
@@ -127,6 +164,7 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     await report?.close().catch(() => undefined);
     redis.disconnect();
   }
+  if (fatal) throw fatal;
   return signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 0;
 }
 
