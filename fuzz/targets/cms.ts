@@ -62,6 +62,10 @@ export const openTarget: Target = {
   dictionary: MIME_DICTIONARY, setup: fixedKey, timeoutMs: 10000,
   async run(input) {
     const k = await fixedKey();
-    return openMessage(input, { recipients: [{ key: k.key, cert: k.cert }], now });
+    const o = await openMessage(input, { recipients: [{ key: k.key, cert: k.cert }], now });
+    // made on first use: read them, so the conversion of the innermost content is fuzzed too
+    void o.messageObject;
+    void o.message;
+    return o;
   },
 };

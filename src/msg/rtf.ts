@@ -261,15 +261,18 @@ export function deencapsulateHtml(rtf: Uint8Array, onSubstitution?: (cp: number)
       }
       // control word: letters, optional signed number, optional single space delimiter
       let j = i + 1;
-      while (j < n && ((rtf[j]! >= 0x61 && rtf[j]! <= 0x7a) || (rtf[j]! >= 0x41 && rtf[j]! <= 0x5a)) && j - i < 40) j++;
-      const word = String.fromCharCode(...rtf.subarray(i + 1, j));
+      let word = ''; // built as it is read: a spread of each word's bytes into fromCharCode cost more
+      while (j < n && ((rtf[j]! >= 0x61 && rtf[j]! <= 0x7a) || (rtf[j]! >= 0x41 && rtf[j]! <= 0x5a)) && j - i < 40) word += String.fromCharCode(rtf[j++]!);
       let param: number | undefined;
       let k = j;
       if (rtf[k] === 0x2d || (rtf[k]! >= 0x30 && rtf[k]! <= 0x39)) {
-        let s = k;
-        if (rtf[k] === 0x2d) k++;
-        while (k < n && rtf[k]! >= 0x30 && rtf[k]! <= 0x39 && k - s < 12) k++;
-        param = parseInt(String.fromCharCode(...rtf.subarray(s, k)), 10);
+        const s = k;
+        const negative = rtf[k] === 0x2d;
+        if (negative) k++;
+        let v = 0;
+        let digits = 0;
+        while (k < n && rtf[k]! >= 0x30 && rtf[k]! <= 0x39 && k - s < 12) { v = v * 10 + (rtf[k]! - 0x30); digits++; k++; }
+        param = digits ? (negative ? -v : v) : NaN; // as parseInt("-") gives
       }
       if (rtf[k] === 0x20) k++;
       i = k;
