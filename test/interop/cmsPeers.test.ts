@@ -93,10 +93,11 @@ before(async () => {
   writeFileSync(join(gnupg, 'gpg-agent.conf'), 'allow-loopback-pinentry\n');
   writeFileSync(join(gnupg, 'gpgsm.conf'), 'disable-crl-checks\ndisable-policy-checks\n');
   assert.equal(gpgsm(['--import', bob.p12], 'pw\n\n\n').status, 0, `gpgsm --import ${bob.p12}`);
-  // gpgsm 2.2.40 crashes (SIGSEGV) importing an EC PKCS#12, so it gets Carol's certificate only:
-  // it can verify her signatures but has no key to decrypt for her
+  // gpgsm 2.2.40 cannot import an EC PKCS#12 (it crashes with SIGSEGV, and on some runs exits 2
+  // instead), so it gets Carol's certificate only: it can verify her signatures but has no key
+  // to decrypt for her
   const crash = gpgsm(['--import', carol.p12], 'pw\n\n\n');
-  assert.equal(crash.signal ?? crash.status, 'SIGSEGV', 'gpgsm imports EC PKCS#12 now: give it the key and update the table');
+  assert.ok(crash.signal === 'SIGSEGV' || (crash.status !== null && crash.status !== 0), `gpgsm imports EC PKCS#12 now (${crash.signal ?? crash.status}): give it the key and update the table`);
   assert.equal(run('gpgsm', ['--batch', '--import', carol.cert], { env: gpgEnv() }).status, 0);
   const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(String(run('gpgsm', ['--with-colons', '--list-keys', 'Peers Test CA'], { env: gpgEnv() }).stdout))?.[1];
   assert.ok(fpr, 'CA fingerprint from gpgsm');
