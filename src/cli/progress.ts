@@ -120,17 +120,20 @@ function plainProgress(opts: ProgressOptions): Progress {
 /**
  * Progress for commands over many inputs whose total is not known in advance (`verify`,
  * `inspect` over folders and mboxes): on a terminal only, and only once the run has taken more
- * than `delayMs` (default 1 s), so a quick run prints nothing extra. Result lines go through
+ * than `delayMs` (default 1 s, or `SMIME_BRIDGE_PROGRESS_DELAY_MS`), so a quick run prints nothing extra. Result lines go through
  * `print` so they never break the bar.
  */
 export function lazyProgress(opts: { enabled: boolean; delayMs?: number }): { tick(c: ProgressCounts): void; print(write: () => void): void; stop(c: ProgressCounts): void } {
   const started = Date.now();
   let shown: Progress | undefined;
   const enabled = opts.enabled && process.stderr.isTTY === true;
+  // SMIME_BRIDGE_PROGRESS_DELAY_MS: how long a run goes before the bar appears (default 1 s)
+  const fromEnv = Number(process.env.SMIME_BRIDGE_PROGRESS_DELAY_MS);
+  const delay = opts.delayMs ?? (process.env.SMIME_BRIDGE_PROGRESS_DELAY_MS !== undefined && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 1000);
   return {
     tick(c) {
       if (!enabled) return;
-      if (!shown && Date.now() - started >= (opts.delayMs ?? 1000)) shown = createProgress({ stream: process.stderr, totalBytes: 0, tty: true });
+      if (!shown && Date.now() - started >= delay) shown = createProgress({ stream: process.stderr, totalBytes: 0, tty: true });
       shown?.update(c);
     },
     print(write) {
