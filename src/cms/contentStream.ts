@@ -7,6 +7,7 @@
  * and never judges input: anything else makes {@link push} or {@link end} say no, and the caller
  * reads the whole message instead, which also gives the precise error.
  */
+import { concatBytes } from '../mime/bytes.js';
 import { checkBer } from './der.js';
 import type { EnvelopedHead } from './structure.js';
 
@@ -114,12 +115,7 @@ export class EncryptedContentReader {
    */
   end(): boolean {
     if (this.failed || this.inContent) return false;
-    const t = new Uint8Array(this.trailerLength);
-    let o = 0;
-    for (const x of this.trailer) {
-      t.set(x, o);
-      o += x.length;
-    }
+    const t = concatBytes(this.trailer);
     const base = this.contentEnd; // stream offset of t[0]
     let p = 0;
     const close = (end: number): boolean => {

@@ -17,7 +17,8 @@
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Buffer } from 'node:buffer';
-import { Diagnostics } from '../../errors.js';
+import { Diagnostics, SmimeBridgeError } from '../../errors.js';
+import { concatBytes } from '../../mime/bytes.js';
 import { parseMime } from '../../mime/parse.js';
 import type { MimeEntity } from '../../mime/types.js';
 import { classifyEntity } from '../../smime/classify.js';
@@ -26,7 +27,6 @@ import { platform } from '../../platform/index.js';
 import { EncryptedContentReader, cbcDecipherFor, contentKeys, describeEnvelopedInfo, readEnvelopedHead, type Recipient } from '../../cms/index.js';
 import { ambiguitiesOf, envelopeAddresses, type OpenedMessage } from '../../secure/open.js';
 import { envelopeBytes, messageParts } from '../../secure/envelope.js';
-import { SmimeBridgeError } from '../../errors.js';
 import { commitTemporary, temporaryFor } from '../files/io.js';
 
 /** Smaller inputs take the whole-message path (nothing to gain). */
@@ -103,7 +103,7 @@ export async function decryptStreamed(file: string, out: string, opts: { force?:
     while (!(ehead = readEnvelopedHead(der))) {
       const piece = b64.next();
       if (!piece || der.length > MAX_HEADER) return undefined;
-      der = join(der, piece);
+      der = concatBytes([der, piece]); // a copy: `piece` is the decoder's reused buffer
     }
     // 3. The content-encryption key: exactly one candidate, a cipher with an incremental form.
     let keys;
@@ -126,7 +126,7 @@ export async function decryptStreamed(file: string, out: string, opts: { force?:
       }
       plainHead.push(first);
       plainHeadLength += first.length;
-      const start = join(...plainHead);
+      const start = plainHead.length === 1 ? plainHead[0]! : concatBytes(plainHead);
       const inner = headerOf(start);
       if (!inner) return plainHeadLength <= MAX_HEADER;
       // openMessage reads the next layer: a signed or encrypted one is not for this path
@@ -144,11 +144,11 @@ export async function decryptStreamed(file: string, out: string, opts: { force?:
       for (const x of cipherPieces) for (const p of decipher.update(x)) if (!parts(p)) return false;
       return true;
     };
-    if (!feed(der)) return abandon();
-    for (let piece = b64.next(); piece; piece = b64.next()) if (!feed(piece)) return abandon();
-    if (!b64.whole || !reader.end()) return abandon();
+    if (!feed(der)) return undefined;
+    for (let piece = b64.next(); piece; piece = b64.next()) if (!feed(piece)) return undefined;
+    if (!b64.whole || !reader.end()) return undefined;
     const last = decipher.final();
-    if (!last || (last.length && !parts(last)) || plainHead) return abandon();
+    if (!last || (last.length && !parts(last)) || plainHead) return undefined;
     closeSync(outFd);
     outFd = undefined;
     await commitTemporary(tmp, out, { force: opts.force });
@@ -174,10 +174,6 @@ export async function decryptStreamed(file: string, out: string, opts: { force?:
   }
 }
 
-function abandon(): undefined {
-  return undefined;
-}
-
 function notKept(): never {
   throw new SmimeBridgeError('INVALID_ARGUMENT', 'a streamed decryption keeps no plaintext in memory');
 }
@@ -192,17 +188,6 @@ async function outputTarget(out: string, force?: boolean): Promise<string | unde
 
 function writeAll(fd: number, b: Uint8Array): void {
   for (let o = 0; o < b.length; ) o += writeSync(fd, b, o, b.length - o);
-}
-
-function join(...xs: Uint8Array[]): Uint8Array {
-  if (xs.length === 1) return xs[0]!;
-  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of xs) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }
 
 /**
